@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: installs what is missing, then lint, types, build and Jest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh
+TEMPORAL_CLI_PATH="$(bash scripts/ensure-temporal-cli.sh)"
+export TEMPORAL_CLI_PATH
+echo "== lint" && npx eslint . && npx prettier --check . >/dev/null
+echo "== typecheck" && npx tsc -p tsconfig.json --noEmit
+echo "== build" && npx tsc -p tsconfig.build.json
+echo "== jest"
+npx jest --runInBand "$@"

@@ -1,0 +1,193 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of glpi-bridge, read from environment variables. One schema, validated once at start-up,
+ * so that a bad deployment fails with a single message that names every variable to fix.
+ */
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const port = (fix: string) =>
+  z.coerce
+    .number({ error: `must be a port number; ${fix}` })
+    .int({ error: `must be a whole port number; ${fix}` })
+    .min(0, { error: `must be between 0 and 65535; ${fix}` })
+    .max(65535, { error: `must be between 0 and 65535; ${fix}` });
+
+const positiveInt = (fix: string) =>
+  z.coerce
+    .number({ error: `must be a number; ${fix}` })
+    .int({ error: `must be a whole number; ${fix}` })
+    .positive({ error: `must be greater than 0; ${fix}` });
+
+const httpUrl = (fix: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => /^https?:\/\/[^\s/]+/i.test(v) && URL.canParse(v), {
+      error: `must be an http(s) URL; ${fix}`,
+    })
+    .optional();
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const envSchema = z
+  .object({
+    TEMPORAL_ADDRESS: z
+      .string()
+      .trim()
+      .regex(/^[^\s:/]+:\d{1,5}$/, { error: 'must be host:port, e.g. localhost:7233' })
+      .default('localhost:7233'),
+    TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('glpi-bridge'),
+    TEMPORAL_TLS_CERT: optionalText,
+    TEMPORAL_TLS_KEY: optionalText,
+    TEMPORAL_TLS_CA: optionalText,
+    TEMPORAL_TLS_SERVER_NAME: optionalText,
+    TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+    TEMPORAL_API_KEY: optionalText,
+
+    GLPI_URL: httpUrl('set it to the GLPI API root, e.g. https://glpi.example.com/apirest.php'),
+    GLPI_APP_TOKEN: optionalText,
+    GLPI_USER_TOKEN: optionalText,
+    GLPI_USERNAME: optionalText,
+    GLPI_PASSWORD: optionalText,
+    GLPI_CA_FILE: optionalText,
+    GLPI_TIMEOUT_MS: positiveInt('e.g. 30000').default(30_000),
+    GLPI_ENTITY: z.string().trim().min(1).default('Supervision'),
+
+    LOG_LEVEL: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
+      .default('info'),
+    METRICS_PORT: port('set 0 to disable the Prometheus endpoint').default(9464),
+    DATA_DIR: z.string().trim().min(1).default('.data'),
+  })
+  .superRefine((env, ctx) => {
+    const certAndKey = [env.TEMPORAL_TLS_CERT, env.TEMPORAL_TLS_KEY].filter(Boolean).length;
+    if (certAndKey === 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'],
+        message: 'mTLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (paths to PEM files)',
+      });
+    }
+    if (env.GLPI_URL) {
+      const hasToken = Boolean(env.GLPI_USER_TOKEN);
+      const hasLogin = Boolean(env.GLPI_USERNAME) && Boolean(env.GLPI_PASSWORD);
+      if (!hasToken && !hasLogin) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['GLPI_USER_TOKEN'],
+          message:
+            'GLPI_URL is set but no credentials are: set GLPI_USER_TOKEN (Administration > Users > API token), or GLPI_USERNAME and GLPI_PASSWORD',
+        });
+      }
+      if (Boolean(env.GLPI_USERNAME) !== Boolean(env.GLPI_PASSWORD) && !hasToken) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [env.GLPI_USERNAME ? 'GLPI_PASSWORD' : 'GLPI_USERNAME'],
+          message: 'login by password needs both GLPI_USERNAME and GLPI_PASSWORD',
+        });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+/** GLPI connection settings. Credentials live only in the worker's memory, never in workflow payloads. */
+export interface GlpiSettings {
+  url: string;
+  appToken?: string;
+  userToken?: string;
+  username?: string;
+  password?: string;
+  caFile?: string;
+  timeoutMs: number;
+}
+
+export interface TemporalSettings {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  tls?: { certFile?: string; keyFile?: string; caFile?: string; serverName?: string };
+  apiKey?: string;
+}
+
+export interface Config {
+  temporal: TemporalSettings;
+  /** Absent when no GLPI is configured: the local commands then use the embedded emulator. */
+  glpi?: GlpiSettings;
+  /** Name of the sub-entity, under the root entity, that holds everything the bridge writes. */
+  glpiEntity: string;
+  logLevel: LogLevel;
+  metricsPort: number;
+  dataDir: string;
+}
+
+/** Thrown for invalid configuration; the CLI prints its message (no stack) and exits with status 2. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nSet these environment variables (or fix their values) and run again.',
+    );
+  }
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? 'environment');
+      const value = source[variable];
+      const missing = value === undefined || value === '';
+      return `${variable}: ${missing && issue.code !== 'custom' ? 'is required' : issue.message}`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const env = parsed.data;
+  const useTls =
+    env.TEMPORAL_TLS === 'true' ||
+    (env.TEMPORAL_TLS !== 'false' &&
+      Boolean(env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_CA || env.TEMPORAL_API_KEY));
+  return {
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      tls: useTls
+        ? {
+            certFile: env.TEMPORAL_TLS_CERT,
+            keyFile: env.TEMPORAL_TLS_KEY,
+            caFile: env.TEMPORAL_TLS_CA,
+            serverName: env.TEMPORAL_TLS_SERVER_NAME,
+          }
+        : undefined,
+      apiKey: env.TEMPORAL_API_KEY,
+    },
+    glpi: env.GLPI_URL
+      ? {
+          url: env.GLPI_URL,
+          appToken: env.GLPI_APP_TOKEN,
+          userToken: env.GLPI_USER_TOKEN,
+          username: env.GLPI_USERNAME,
+          password: env.GLPI_PASSWORD,
+          caFile: env.GLPI_CA_FILE,
+          timeoutMs: env.GLPI_TIMEOUT_MS,
+        }
+      : undefined,
+    glpiEntity: env.GLPI_ENTITY,
+    logLevel: env.LOG_LEVEL,
+    metricsPort: env.METRICS_PORT,
+    dataDir: env.DATA_DIR,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Faults the emulator can inject, for tests and benchmarks of the bridge's fault tolerance. Random
+ * faults come from a seeded generator so that a failing run can be reproduced.
+ */
+export type FaultKind = 'error5xx' | 'timeout' | 'dropAfterCommit';
+
+export interface FaultOptions {
+  /** Delay added to every request. @default 0 */
+  latencyMs?: number;
+  /** Fraction (0–1) of requests answered with a 500 before anything is done. @default 0 */
+  errorRate?: number;
+  /** Fraction of requests never answered (the socket is closed after `timeoutHoldMs`); nothing is done. */
+  timeoutRate?: number;
+  /** Fraction of write requests that are carried out, then the connection drops without an answer. */
+  dropAfterCommitRate?: number;
+  /** Every Nth request invalidates all sessions first, as an expired PHP session would. @default off */
+  sessionExpiryEvery?: number;
+  /** How long a "timeout" holds the request before dropping it. @default 35000 */
+  timeoutHoldMs?: number;
+  /** Seed of the fault generator. @default 1 */
+  seed?: number;
+}
+
+export interface ScriptedFault {
+  kind: FaultKind;
+  /** `METHOD path` the fault applies to, e.g. /^POST Computer$/; the path has no leading slash. */
+  match: RegExp;
+  /** How many matching requests it hits. @default 1 */
+  times?: number;
+}
+
+export class FaultInjector {
+  options: Required<FaultOptions>;
+  private scripted: (ScriptedFault & { left: number })[] = [];
+  private state: number;
+  readonly injected: Record<FaultKind | 'sessionExpiry', number> = {
+    error5xx: 0,
+    timeout: 0,
+    dropAfterCommit: 0,
+    sessionExpiry: 0,
+  };
+
+  constructor(options: FaultOptions = {}) {
+    this.options = FaultInjector.complete(options);
+    this.state = this.options.seed;
+  }
+
+  static complete(options: FaultOptions): Required<FaultOptions> {
+    return {
+      latencyMs: 0,
+      errorRate: 0,
+      timeoutRate: 0,
+      dropAfterCommitRate: 0,
+      sessionExpiryEvery: 0,
+      timeoutHoldMs: 35_000,
+      seed: 1,
+      ...options,
+    };
+  }
+
+  /** Replaces the random fault settings (counters are kept). */
+  configure(options: FaultOptions): void {
+    this.options = FaultInjector.complete(options);
+    this.state = this.options.seed;
+  }
+
+  /** Makes the next matching request(s) fail in a given way, whatever the random settings. */
+  script(fault: ScriptedFault): void {
+    this.scripted.push({ ...fault, left: fault.times ?? 1 });
+  }
+
+  /** Picks the fault for one request, if any. */
+  pick(route: string, isWrite: boolean): FaultKind | undefined {
+    const scripted = this.scripted.find((f) => f.left > 0 && f.match.test(route));
+    if (scripted) {
+      scripted.left -= 1;
+      this.scripted = this.scripted.filter((f) => f.left > 0);
+      return this.count(scripted.kind);
+    }
+    const { errorRate, timeoutRate, dropAfterCommitRate } = this.options;
+    if (errorRate + timeoutRate + dropAfterCommitRate === 0) return undefined;
+    const roll = this.random();
+    if (roll < errorRate) return this.count('error5xx');
+    if (roll < errorRate + timeoutRate) return this.count('timeout');
+    if (isWrite && roll < errorRate + timeoutRate + dropAfterCommitRate) return this.count('dropAfterCommit');
+    return undefined;
+  }
+
+  private count(kind: FaultKind): FaultKind {
+    this.injected[kind] += 1;
+    return kind;
+  }
+
+  /** mulberry32: small, fast, seeded. */
+  private random(): number {
+    this.state = (this.state + 0x6d2b79f5) | 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+}

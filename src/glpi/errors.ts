@@ -1,0 +1,112 @@
+/**
+ * Typed GLPI errors. Each class has a stable `name`, which Temporal matches against a retry policy's
+ * `nonRetryableErrorTypes`; `retryable` says the same thing to code outside Temporal.
+ */
+export interface GlpiErrorDetails {
+  /** GLPI's error code (`ERROR_ITEM_NOT_FOUND`…), or our own for transport failures (`NETWORK`, `TIMEOUT`). */
+  code: string;
+  /** HTTP status, when a response came back. */
+  status?: number;
+  /** The request, without query string or credentials: `POST /Computer`. */
+  request?: string;
+}
+
+export abstract class GlpiError extends Error {
+  abstract readonly retryable: boolean;
+  readonly code: string;
+  readonly status?: number;
+  readonly request?: string;
+  constructor(message: string, details: GlpiErrorDetails) {
+    super(message);
+    this.code = details.code;
+    this.status = details.status;
+    this.request = details.request;
+  }
+}
+
+/** The connection failed, was reset, or no response came back. Retry. */
+export class GlpiNetworkError extends GlpiError {
+  override readonly name = 'GlpiNetworkError';
+  readonly retryable = true;
+}
+
+/** GLPI did not answer within the configured timeout. Retry (the write may have happened: look first). */
+export class GlpiTimeoutError extends GlpiError {
+  override readonly name = 'GlpiTimeoutError';
+  readonly retryable = true;
+}
+
+/** 5xx from GLPI or its web server, or 429. Retry with back-off. */
+export class GlpiServerError extends GlpiError {
+  override readonly name = 'GlpiServerError';
+  readonly retryable = true;
+}
+
+/** Login refused: wrong App-Token, user token, password, IP not allowed, API disabled. Fix configuration. */
+export class GlpiAuthError extends GlpiError {
+  override readonly name = 'GlpiAuthError';
+  readonly retryable = false;
+}
+
+/** The API user's profile lacks a right, or the target entity is not active. Fix GLPI rights. */
+export class GlpiRightError extends GlpiError {
+  override readonly name = 'GlpiRightError';
+  readonly retryable = false;
+}
+
+/** The item does not exist (or is not visible from the active entities). */
+export class GlpiNotFoundError extends GlpiError {
+  override readonly name = 'GlpiNotFoundError';
+  readonly retryable = false;
+}
+
+/** GLPI refused the request's content: a bad parameter, a refused add/update/delete. */
+export class GlpiRequestError extends GlpiError {
+  override readonly name = 'GlpiRequestError';
+  readonly retryable = false;
+}
+
+/** GLPI answered something this client does not understand; retrying will not change it. */
+export class GlpiResponseError extends GlpiError {
+  override readonly name = 'GlpiResponseError';
+  readonly retryable = false;
+}
+
+/** Error type names that Temporal must not retry. */
+export const NON_RETRYABLE_GLPI_ERRORS = [
+  'GlpiAuthError',
+  'GlpiRightError',
+  'GlpiNotFoundError',
+  'GlpiRequestError',
+  'GlpiResponseError',
+] as const;
+
+const AUTH_CODES = new Set([
+  'ERROR_NOT_ALLOWED_IP',
+  'ERROR_APP_TOKEN_PARAMETERS_MISSING',
+  'ERROR_WRONG_APP_TOKEN_PARAMETER',
+  'ERROR_LOGIN_PARAMETERS_MISSING',
+  'ERROR_LOGIN_WITH_CREDENTIALS_DISABLED',
+  'ERROR_GLPI_LOGIN_USER_TOKEN',
+  'ERROR_GLPI_LOGIN',
+  'ERROR_SESSION_TOKEN_MISSING',
+]);
+
+const PERMISSION_TEXT = /permission/i;
+
+/** Maps a GLPI error body `["CODE","message"]` and its status to the right class. */
+export function classifyGlpiError(status: number, code: string, message: string, request: string): GlpiError {
+  const details = { code, status, request };
+  const text = `GLPI ${request} failed: ${code} (HTTP ${status})${message ? `: ${message}` : ''}`;
+  if (status >= 500 || status === 429) return new GlpiServerError(text, details);
+  if (code === 'ERROR_RIGHT_MISSING') return new GlpiRightError(text, details);
+  if (code === 'ERROR_ITEM_NOT_FOUND') return new GlpiNotFoundError(text, details);
+  if (AUTH_CODES.has(code) || (code === 'ERROR' && /API disabled/i.test(message))) {
+    return new GlpiAuthError(text, details);
+  }
+  // Real GLPI reports a create refused for want of rights as a 400 ERROR_GLPI_ADD with this text.
+  if (/^ERROR_GLPI_(ADD|UPDATE|DELETE)$/.test(code) && PERMISSION_TEXT.test(message)) {
+    return new GlpiRightError(text, details);
+  }
+  return new GlpiRequestError(text, details);
+}

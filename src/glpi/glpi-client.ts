@@ -1,0 +1,431 @@
+import { Agent as HttpsAgent } from 'node:https';
+import { Agent as HttpAgent } from 'node:http';
+import axios, { AxiosError, type AxiosInstance, type AxiosResponse, type Method } from 'axios';
+import type { z } from 'zod';
+import {
+  classifyGlpiError,
+  GlpiError,
+  GlpiNetworkError,
+  GlpiResponseError,
+  GlpiTimeoutError,
+} from './errors';
+import * as s from './schemas';
+import { featuresOf, parseGlpiVersion, type GlpiFeatures, type GlpiVersion } from './version';
+
+export interface GlpiClientOptions {
+  /** The API root, e.g. `https://glpi.example.com/apirest.php`. */
+  url: string;
+  /** The API client's App-Token (Setup > General > API); omit when the API client has none. */
+  appToken?: string;
+  /** A user's API token; preferred over login and password when both are given. */
+  userToken?: string;
+  username?: string;
+  password?: string;
+  /** Extra trusted CA certificates (PEM), for a GLPI behind a private CA. Certificate checks stay on. */
+  ca?: string | Buffer;
+  /** Per-request timeout. @default 30000 */
+  timeoutMs?: number;
+  /** Sockets kept open to GLPI. @default 16 */
+  maxSockets?: number;
+  /** Called once per HTTP exchange (method, path, status or error code, milliseconds). */
+  onRequest?: (event: { method: string; path: string; status: number | string; ms: number }) => void;
+}
+
+export interface Range {
+  start: number;
+  end: number;
+}
+
+export interface ListOptions {
+  range?: Range;
+  /** `searchText[column]=value`: LIKE match on a column; `^`/`$` anchor. */
+  searchText?: Record<string, string>;
+  sort?: string;
+  order?: 'ASC' | 'DESC';
+  isDeleted?: boolean;
+  expandDropdowns?: boolean;
+}
+
+export interface Page<T> {
+  rows: T[];
+  total: number;
+}
+
+export interface SearchCriterion {
+  link?: 'AND' | 'OR' | 'AND NOT' | 'OR NOT';
+  field: number;
+  searchtype: 'contains' | 'equals' | 'notequals' | 'lessthan' | 'morethan' | 'under' | 'notunder';
+  value: string | number;
+}
+
+export interface SearchOptions {
+  criteria?: SearchCriterion[];
+  /** Search-option ids to return; 2 (the id) is always added. */
+  forcedisplay?: number[];
+  range?: Range;
+  sort?: number;
+  order?: 'ASC' | 'DESC';
+}
+
+export interface AddResult {
+  id?: number;
+  error?: string;
+}
+
+type Query = Record<string, unknown>;
+
+const SESSION_INVALID = 'ERROR_SESSION_TOKEN_INVALID';
+
+/**
+ * The one place where GLPI is called. Typed, validated with zod, aware of GLPI's version differences,
+ * and careful with secrets: tokens travel only in headers and never appear in errors or logs.
+ *
+ * A client keeps one GLPI session and shares it between concurrent callers; when GLPI reports the
+ * session expired it logs in again (once, for all callers) and retries the call once.
+ */
+export class GlpiClient {
+  private readonly http: AxiosInstance;
+  private sessionToken?: string;
+  private loggingIn?: Promise<string>;
+  private activeEntity?: { id: number; recursive: boolean };
+  private versionInfo?: Promise<GlpiVersion>;
+
+  constructor(private readonly options: GlpiClientOptions) {
+    const base = options.url.replace(/\/+$/, '');
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
+    this.http = axios.create({
+      baseURL: base,
+      timeout: options.timeoutMs ?? 30_000,
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent({ ...agentOptions, ca: options.ca }),
+      validateStatus: () => true,
+      // PHP reads `criteria[0][field]=1`; axios' default drops the indexes.
+      paramsSerializer: { indexes: true },
+      maxRedirects: 0,
+      transitional: { clarifyTimeoutError: true },
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+    });
+  }
+
+  /** The session is opened lazily; call this to fail early on bad credentials. */
+  async initSession(): Promise<void> {
+    await this.session();
+  }
+
+  /** Ends the GLPI session (each session is a file on the GLPI server). Safe to call twice. */
+  async killSession(): Promise<void> {
+    const token = this.sessionToken;
+    this.sessionToken = undefined;
+    this.loggingIn = undefined;
+    if (!token) return;
+    await this.exchange('GET', 'killSession', { token }).catch((err: unknown) => {
+      // An already expired session is as good as killed.
+      if (!(err instanceof GlpiError && err.code === SESSION_INVALID)) throw err;
+    });
+  }
+
+  get hasSession(): boolean {
+    return this.sessionToken !== undefined;
+  }
+
+  /** The GLPI version, read once per client. */
+  async version(): Promise<GlpiVersion> {
+    this.versionInfo ??= this.getGlpiConfig().then((cfg) => parseGlpiVersion(cfg.version));
+    return this.versionInfo.catch((err: unknown) => {
+      this.versionInfo = undefined;
+      throw err;
+    });
+  }
+
+  async features(): Promise<GlpiFeatures> {
+    return featuresOf(await this.version());
+  }
+
+  async getGlpiConfig(): Promise<z.infer<typeof s.glpiConfigBody>['cfg_glpi']> {
+    return (await this.call('GET', 'getGlpiConfig', s.glpiConfigBody)).cfg_glpi;
+  }
+
+  async getActiveProfile(): Promise<z.infer<typeof s.activeProfileBody>['active_profile']> {
+    return (await this.call('GET', 'getActiveProfile', s.activeProfileBody)).active_profile;
+  }
+
+  async getMyEntities(recursive = false): Promise<{ id: number; name: string }[]> {
+    const query = recursive ? { is_recursive: true } : undefined;
+    return (await this.call('GET', 'getMyEntities', s.myEntitiesBody, { query })).myentities;
+  }
+
+  async getActiveEntities(): Promise<{ id: number; recursive: boolean; ids: number[] }> {
+    const { active_entity: a } = await this.call('GET', 'getActiveEntities', s.activeEntitiesBody);
+    return {
+      id: a.id,
+      recursive: Boolean(a.active_entity_recursive),
+      ids: a.active_entities.map((e) => e.id),
+    };
+  }
+
+  /**
+   * Makes `id` the active entity. Remembered, and applied again after a re-login, because GLPI computes
+   * the writable entities at login: an entity created in this session is not writable until this call.
+   */
+  async changeActiveEntities(id: number, recursive = true): Promise<void> {
+    this.activeEntity = { id, recursive };
+    await this.applyActiveEntity(await this.session());
+  }
+
+  async getItem<T extends s.ItemRow = s.ItemRow>(itemtype: string, id: number, query?: Query): Promise<T> {
+    return (await this.call('GET', `${itemtype}/${id}`, s.itemRow, { query })) as T;
+  }
+
+  async getItems(itemtype: string, options: ListOptions = {}): Promise<Page<s.ItemRow>> {
+    return this.page(itemtype, options);
+  }
+
+  async getSubItems(
+    itemtype: string,
+    id: number,
+    subItemtype: string,
+    options: ListOptions = {},
+  ): Promise<Page<s.ItemRow>> {
+    return this.page(`${itemtype}/${id}/${subItemtype}`, options);
+  }
+
+  /** Every row of a collection, fetched page by page. */
+  async getAllItems(
+    path: string,
+    options: Omit<ListOptions, 'range'> = {},
+    pageSize = 500,
+  ): Promise<s.ItemRow[]> {
+    const rows: s.ItemRow[] = [];
+    for (let start = 0; ; start += pageSize) {
+      const page = await this.page(path, { ...options, range: { start, end: start + pageSize - 1 } });
+      rows.push(...page.rows);
+      if (page.rows.length === 0 || start + pageSize >= page.total) return rows;
+    }
+  }
+
+  async search(itemtype: string, options: SearchOptions = {}): Promise<Page<s.SearchRow>> {
+    const query: Query = {};
+    options.criteria?.forEach((c, i) => {
+      const entry: Query = { field: c.field, searchtype: c.searchtype, value: c.value };
+      if (i > 0) entry.link = c.link ?? 'AND';
+      query[`criteria[${i}]`] = entry;
+    });
+    const display = [...new Set([2, ...(options.forcedisplay ?? [])])];
+    display.forEach((d, i) => (query[`forcedisplay[${i}]`] = d));
+    const range = options.range ?? { start: 0, end: 999 };
+    query.range = `${range.start}-${range.end}`;
+    if (options.sort !== undefined) query.sort = options.sort;
+    if (options.order) query.order = options.order;
+    const body = await this.call('GET', `search/${itemtype}`, s.searchBody, { query: flatten(query) });
+    return { rows: body.data ?? [], total: body.totalcount };
+  }
+
+  /** Every matching row of a search, page by page. */
+  async searchAll(
+    itemtype: string,
+    options: Omit<SearchOptions, 'range'>,
+    pageSize = 1000,
+  ): Promise<s.SearchRow[]> {
+    const rows: s.SearchRow[] = [];
+    for (let start = 0; ; start += pageSize) {
+      const page = await this.search(itemtype, { ...options, range: { start, end: start + pageSize - 1 } });
+      rows.push(...page.rows);
+      if (page.rows.length === 0 || start + pageSize >= page.total) return rows;
+    }
+  }
+
+  /** Creates one item and returns its id. */
+  async add(itemtype: string, input: Record<string, unknown>): Promise<number> {
+    return (await this.call('POST', itemtype, s.addedOne, { body: { input } })).id;
+  }
+
+  /** Creates several items in one request; a 207 partial failure is reported per item, not thrown. */
+  async addMany(itemtype: string, inputs: Record<string, unknown>[]): Promise<AddResult[]> {
+    const { status, data } = await this.request('POST', itemtype, { body: { input: inputs } }, [207]);
+    const entries = status === 207 && Array.isArray(data) ? data[1] : data;
+    return this.parse(s.addedMany, entries, `POST /${itemtype}`).map((entry) =>
+      typeof entry.id === 'number'
+        ? { id: entry.id }
+        : { error: entry.message || (entry.error !== undefined ? JSON.stringify(entry.error) : 'refused') },
+    );
+  }
+
+  async update(itemtype: string, id: number, input: Record<string, unknown>): Promise<void> {
+    await this.call('PUT', `${itemtype}/${id}`, s.changedMany, { body: { input } });
+  }
+
+  async delete(itemtype: string, id: number, options: { forcePurge?: boolean } = {}): Promise<void> {
+    const query = options.forcePurge ? { force_purge: true } : undefined;
+    // 9.1.0/9.1.1 answer 204 with no body.
+    const { status, data } = await this.request('DELETE', `${itemtype}/${id}`, { query });
+    if (status !== 204) this.parse(s.changedMany, data, `DELETE /${itemtype}`);
+  }
+
+  // ---- plumbing ----
+
+  private async page(path: string, options: ListOptions): Promise<Page<s.ItemRow>> {
+    const range = options.range ?? { start: 0, end: 999 };
+    const query: Query = { range: `${range.start}-${range.end}` };
+    for (const [column, text] of Object.entries(options.searchText ?? {}))
+      query[`searchText[${column}]`] = text;
+    if (options.sort) query.sort = options.sort;
+    if (options.order) query.order = options.order;
+    if (options.isDeleted !== undefined) query.is_deleted = options.isDeleted;
+    if (options.expandDropdowns) query.expand_dropdowns = true;
+    try {
+      const { data, headers } = await this.request('GET', path, { query });
+      const rows = this.parse(s.itemRows, data, `GET /${path}`);
+      const total = Number(/\/(\d+)$/.exec(String(headers['content-range'] ?? ''))?.[1] ?? rows.length);
+      return { rows, total: Math.max(total, range.start + rows.length) };
+    } catch (err) {
+      // Asking past the end is an error in GLPI; for a pager it just means "no more rows".
+      if (err instanceof GlpiError && err.code === 'ERROR_RANGE_EXCEED_TOTAL')
+        return { rows: [], total: range.start };
+      throw err;
+    }
+  }
+
+  private async call<S extends z.ZodType>(
+    method: Method,
+    path: string,
+    schema: S,
+    options: { query?: Query; body?: unknown } = {},
+  ): Promise<z.infer<S>> {
+    const { data } = await this.request(method, path, options);
+    return this.parse(schema, data, `${method} /${path}`);
+  }
+
+  private parse<S extends z.ZodType>(schema: S, data: unknown, request: string): z.infer<S> {
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      throw new GlpiResponseError(
+        `GLPI ${request} answered an unexpected response: ${s.describeMismatch(parsed.error)}`,
+        { code: 'UNEXPECTED_RESPONSE', request },
+      );
+    }
+    return parsed.data;
+  }
+
+  /** An authenticated request; a session GLPI reports expired is renewed and the call retried once. */
+  private async request(
+    method: Method,
+    path: string,
+    options: { query?: Query; body?: unknown },
+    acceptedErrors: number[] = [],
+  ): Promise<{ status: number; data: unknown; headers: AxiosResponse['headers'] }> {
+    const token = await this.session();
+    try {
+      return await this.exchange(method, path, { ...options, token }, acceptedErrors);
+    } catch (err) {
+      if (!(err instanceof GlpiError && err.code === SESSION_INVALID)) throw err;
+      const fresh = await this.session(token);
+      return this.exchange(method, path, { ...options, token: fresh }, acceptedErrors);
+    }
+  }
+
+  /** The current session token; `expired` names a token known to be dead, which forces one new login. */
+  private async session(expired?: string): Promise<string> {
+    if (this.sessionToken && this.sessionToken !== expired) return this.sessionToken;
+    if (expired && this.sessionToken === expired) this.sessionToken = undefined;
+    this.loggingIn ??= this.login().finally(() => (this.loggingIn = undefined));
+    return this.loggingIn;
+  }
+
+  private async login(): Promise<string> {
+    const { userToken, username, password } = this.options;
+    const authorization = userToken
+      ? `user_token ${userToken}`
+      : `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64')}`;
+    const { data } = await this.exchange('GET', 'initSession', { authorization });
+    const token = this.parse(s.initSessionBody, data, 'GET /initSession').session_token;
+    if (this.activeEntity) await this.applyActiveEntity(token);
+    this.sessionToken = token;
+    return token;
+  }
+
+  private async applyActiveEntity(token: string): Promise<void> {
+    const { id, recursive } = this.activeEntity!;
+    const { data } = await this.exchange('POST', 'changeActiveEntities', {
+      token,
+      body: { entities_id: id, is_recursive: recursive },
+    });
+    // 10.0+ reports a refused change as `200 false` rather than an error.
+    if (data !== true) {
+      throw classifyGlpiError(
+        400,
+        'ERROR_RIGHT_MISSING',
+        `cannot activate entity ${id}`,
+        'POST /changeActiveEntities',
+      );
+    }
+  }
+
+  /** One HTTP exchange. Errors become typed GlpiErrors that carry no secret. */
+  private async exchange(
+    method: Method,
+    path: string,
+    options: { query?: Query; body?: unknown; token?: string; authorization?: string },
+    acceptedErrors: number[] = [],
+  ): Promise<{ status: number; data: unknown; headers: AxiosResponse['headers'] }> {
+    // Exact header-name case: GLPI 9.1/9.2 behind Apache mod_php look them up case-sensitively.
+    const headers: Record<string, string> = {};
+    if (this.options.appToken) headers['App-Token'] = this.options.appToken;
+    if (options.token) headers['Session-Token'] = options.token;
+    if (options.authorization) headers['Authorization'] = options.authorization;
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    const request = `${method.toUpperCase()} /${path}`;
+    const started = Date.now();
+    let response: AxiosResponse<string>;
+    try {
+      response = await this.http.request<string>({
+        method,
+        url: `/${path}`,
+        params: options.query,
+        // GET carries no body: GLPI answers ERROR_JSON_PAYLOAD_FORBIDDEN to one.
+        data: options.body === undefined ? undefined : JSON.stringify(options.body),
+        headers,
+      });
+    } catch (err) {
+      const code = err instanceof AxiosError ? (err.code ?? 'NETWORK') : 'NETWORK';
+      this.options.onRequest?.({ method, path, status: code, ms: Date.now() - started });
+      if (code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
+        throw new GlpiTimeoutError(`GLPI ${request} timed out after ${this.http.defaults.timeout} ms`, {
+          code: 'TIMEOUT',
+          request,
+        });
+      }
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new GlpiNetworkError(`GLPI ${request} failed: ${reason}`, { code: 'NETWORK', request });
+    }
+    this.options.onRequest?.({ method, path, status: response.status, ms: Date.now() - started });
+    const data = parseJson(response.data);
+    if (response.status < 300 || acceptedErrors.includes(response.status)) {
+      return { status: response.status, data, headers: response.headers };
+    }
+    const body = s.errorBody.safeParse(data);
+    const [code, message] = body.success ? body.data : ['HTTP_' + response.status, ''];
+    const text = typeof message === 'string' ? message.replace(/; view documentation.*$/, '') : '';
+    throw classifyGlpiError(response.status, code, text, request);
+  }
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined || text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** `{ 'criteria[0]': { field: 1 } }` → `{ 'criteria[0][field]': 1 }`, the form PHP expects. */
+function flatten(query: Query, prefix = ''): Query {
+  const out: Query = {};
+  for (const [key, value] of Object.entries(query)) {
+    const name = prefix ? `${prefix}[${key}]` : key;
+    if (value !== null && typeof value === 'object') Object.assign(out, flatten(value as Query, name));
+    else out[name] = value;
+  }
+  return out;
+}

@@ -1,0 +1,28 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/**
+ * Custom search attributes, so that operators find a run in the Temporal UI by what they know: a host,
+ * a source id, a GLPI computer or ticket id, an alert key.
+ */
+export const SEARCH_ATTRIBUTES = {
+  sourceId: defineSearchAttributeKey('GlpiBridgeSourceId', SearchAttributeType.KEYWORD),
+  hostName: defineSearchAttributeKey('GlpiBridgeHost', SearchAttributeType.KEYWORD),
+  computerId: defineSearchAttributeKey('GlpiBridgeComputerId', SearchAttributeType.INT),
+  inventorySource: defineSearchAttributeKey('GlpiBridgeInventorySource', SearchAttributeType.KEYWORD),
+  alertKey: defineSearchAttributeKey('GlpiBridgeAlertKey', SearchAttributeType.KEYWORD),
+  ticketId: defineSearchAttributeKey('GlpiBridgeTicketId', SearchAttributeType.INT),
+  phase: defineSearchAttributeKey('GlpiBridgePhase', SearchAttributeType.KEYWORD),
+} as const;
+
+const CLI_TYPE_NAMES: Record<string, string> = {
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.INT]: 'Int',
+};
+
+/** `--search-attribute NAME=Type` flags for `temporal server start-dev`. */
+export function devServerSearchAttributeFlags(): string[] {
+  return Object.values(SEARCH_ATTRIBUTES).flatMap((key) => [
+    '--search-attribute',
+    `${key.name}=${CLI_TYPE_NAMES[key.type]}`,
+  ]);
+}
