@@ -129,6 +129,11 @@ export class GlpiClient {
     return this.sessionToken !== undefined;
   }
 
+  /** The entity made active by `changeActiveEntities`, if any. */
+  get activeEntityId(): number | undefined {
+    return this.activeEntity?.id;
+  }
+
   /** The GLPI version, read once per client. */
   async version(): Promise<GlpiVersion> {
     this.versionInfo ??= this.getGlpiConfig().then((cfg) => parseGlpiVersion(cfg.version));

@@ -1,0 +1,32 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+
+export interface CreateWorkerOptions extends ActivityDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  /** A prebuilt workflow bundle (tests, production images); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Replaces activities (workflow tests); the real ones are used otherwise. */
+  activities?: object;
+  /** @default 20 */
+  maxConcurrentActivityTaskExecutions?: number;
+}
+
+/** A worker that runs every glpi-bridge workflow and activity; `close` ends its GLPI sessions. */
+export async function createWorker(
+  options: CreateWorkerOptions,
+): Promise<{ worker: Worker; close: () => Promise<void> }> {
+  const real = createActivities({ glpi: options.glpi });
+  const worker = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: require.resolve('../workflows') }),
+    activities: options.activities ?? real.activities,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 20,
+  });
+  return { worker, close: real.close };
+}

@@ -1,0 +1,3 @@
+// Every workflow the worker registers. Workflow code is deterministic: no I/O, only activities.
+export { syncInventoryItem } from './sync-inventory-item';
+export { syncInventory, progressQuery } from './sync-inventory';

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { createWorker } from '../../src/worker/create-worker';
+import type { GlpiClientOptions } from '../../src/glpi/glpi-client';
+
+let runtimeInstalled = false;
+
+/** Connections to the suite's real dev server, and workers on a task queue of their own. */
+export async function testTemporal(): Promise<{
+  client: Client;
+  connection: NativeConnection;
+  taskQueue: string;
+  close: () => Promise<void>;
+}> {
+  if (!runtimeInstalled) {
+    // Quiet SDK logs in tests unless asked for.
+    Runtime.install({ logger: new DefaultLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+    runtimeInstalled = true;
+  }
+  const address = process.env.TEMPORAL_TEST_ADDRESS;
+  if (!address)
+    throw new Error('TEMPORAL_TEST_ADDRESS is not set: run the tests through jest (global setup)');
+  const clientConnection = await Connection.connect({ address });
+  const connection = await NativeConnection.connect({ address });
+  return {
+    client: new Client({ connection: clientConnection, namespace: 'default' }),
+    connection,
+    taskQueue: `test-${randomUUID()}`,
+    close: async () => {
+      await clientConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+/** A worker with the suite's prebuilt workflow bundle; real activities unless `activities` is given. */
+export async function testWorker(
+  env: { connection: NativeConnection; taskQueue: string },
+  glpi: GlpiClientOptions,
+  activities?: object,
+): Promise<{ worker: Worker; close: () => Promise<void> }> {
+  return createWorker({
+    connection: env.connection,
+    namespace: 'default',
+    taskQueue: env.taskQueue,
+    glpi,
+    activities,
+    workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
+  });
+}
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
