@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Worker } from '@temporalio/worker';
@@ -182,10 +182,7 @@ describe.each(PROFILE_NAMES.map((p) => [p]))('inventory sync on GLPI %s', (profi
 
   it('reports bad rows and syncs the others, from a CSV with the French header', async () => {
     const csv = join(dir, 'mixed.csv');
-    writeFileSync(
-      csv,
-      `${require('node:fs').readFileSync(FRENCH_CSV, 'utf8')}host-bad;;Serveur;;;;;2026-11-27;;\n`,
-    );
+    writeFileSync(csv, `${readFileSync(FRENCH_CSV, 'utf8')}host-bad;;Serveur;;;;;2026-11-27;;\n`);
     const report = await run({ location: csv, source: 'servicenav' });
     expect(report.progress).toMatchObject({ total: 2, created: 2, rejected: 1 });
     expect(report.rejected).toEqual([
@@ -201,7 +198,7 @@ describe.each(PROFILE_NAMES.map((p) => [p]))('inventory sync on GLPI %s', (profi
 
   it('lists hosts synced before but absent now, without deleting them', async () => {
     await run({ location: EXAMPLE });
-    const shorter = JSON.parse(require('node:fs').readFileSync(EXAMPLE, 'utf8')) as { items: unknown[] };
+    const shorter = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as { items: unknown[] };
     const path = writeInventory('shorter', shorter.items.slice(0, 2), 'servicenav');
     const report = await run({ location: path });
     expect(report.missing).toEqual([{ id: 'host-1003', computerId: expect.any(Number), name: 'fw-edge-01' }]);
