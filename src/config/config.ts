@@ -50,6 +50,7 @@ const envSchema = z
     TEMPORAL_TLS_SERVER_NAME: optionalText,
     TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
     TEMPORAL_API_KEY: optionalText,
+    TEMPORAL_UI_URL: httpUrl('set it to the Temporal Web UI, e.g. http://localhost:8233'),
 
     GLPI_URL: httpUrl('set it to the GLPI API root, e.g. https://glpi.example.com/apirest.php'),
     GLPI_APP_TOKEN: optionalText,
@@ -118,6 +119,8 @@ export interface TemporalSettings {
   taskQueue: string;
   tls?: { certFile?: string; keyFile?: string; caFile?: string; serverName?: string };
   apiKey?: string;
+  /** Web UI base, for links printed by the CLI. */
+  uiUrl?: string;
 }
 
 export interface Config {
@@ -173,6 +176,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           }
         : undefined,
       apiKey: env.TEMPORAL_API_KEY,
+      uiUrl: env.TEMPORAL_UI_URL ?? defaultUiUrl(env.TEMPORAL_ADDRESS),
     },
     glpi: env.GLPI_URL
       ? {
@@ -190,4 +194,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: env.METRICS_PORT,
     dataDir: env.DATA_DIR,
   };
+}
+
+/** A local server's Web UI listens on its gRPC port + 1000 (the dev server's default). */
+function defaultUiUrl(address: string): string | undefined {
+  const [host, port] = address.split(':');
+  if (!host || !['localhost', '127.0.0.1', '0.0.0.0'].includes(host)) return undefined;
+  return `http://localhost:${Number(port) + 1000}`;
+}
+
+/** Link to a workflow in the Temporal Web UI. */
+export function workflowUrl(settings: TemporalSettings, workflowId: string): string | undefined {
+  if (!settings.uiUrl) return undefined;
+  return `${settings.uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(settings.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }

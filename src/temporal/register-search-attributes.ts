@@ -1,4 +1,4 @@
-import type { Connection } from '@temporalio/client';
+import type { ConnectionLike } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from './search-attributes';
 
@@ -12,7 +12,10 @@ const TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
  * Registers glpi-bridge's search attributes in a namespace where they are missing (the dev server gets
  * them from its start flags). Returns the names it added.
  */
-export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+export async function registerSearchAttributes(
+  connection: ConnectionLike,
+  namespace: string,
+): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = new Set(Object.keys(existing.customAttributes ?? {}));
   const missing = Object.values(SEARCH_ATTRIBUTES).filter((key) => !known.has(key.name));

@@ -1,0 +1,125 @@
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Config } from '../config/config';
+import { glpiClientOptions } from '../config/glpi-options';
+import { GlpiEmulator } from '../emulator/glpi-emulator';
+import type { ProfileName } from '../emulator/profiles';
+import type { GlpiClientOptions } from '../glpi/glpi-client';
+import type { Logger } from '../observability/logger';
+import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { createWorker } from '../worker/create-worker';
+import { installRuntime } from '../worker/runtime';
+
+export interface LocalStackOptions {
+  /** gRPC port; a free one is taken when busy. @default 7233 */
+  port?: number;
+  /** Web UI port. @default port + 1000 */
+  uiPort?: number;
+  /** Keep Temporal's state in DATA_DIR/temporal.db across runs. @default true */
+  persist?: boolean;
+  /** Emulated GLPI version when no GLPI is configured. @default '10.0' */
+  glpiVersion?: ProfileName;
+  /** Emulator port when no GLPI is configured. @default any free port */
+  emulatorPort?: number;
+}
+
+export interface LocalStack {
+  server: DevServer;
+  emulator?: GlpiEmulator;
+  glpi: GlpiClientOptions;
+  client: Client;
+  worker: Worker;
+  taskQueue: string;
+  /** Runs the worker until `stop` (or Ctrl-C), then stops everything. */
+  running: Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function portFree(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const probe = createServer();
+    probe.once('error', () => resolveFree(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolveFree(true)));
+  });
+}
+
+async function pickPort(preferred: number): Promise<number> {
+  if (await portFree(preferred)) return preferred;
+  return new Promise((resolvePort) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * The embedded default: a real Temporal dev server with its Web UI, the GLPI emulator when no GLPI is
+ * configured, and a worker. What `glpi-bridge dev` and the quick start's demo run.
+ */
+export async function startLocalStack(
+  config: Config,
+  logger: Logger,
+  options: LocalStackOptions = {},
+): Promise<LocalStack> {
+  installRuntime(logger, 0);
+  const port = await pickPort(options.port ?? 7233);
+  const uiPort = await pickPort(options.uiPort ?? port + 1000);
+  let dbFile: string | undefined;
+  if (options.persist ?? true) {
+    mkdirSync(resolve(config.dataDir), { recursive: true });
+    dbFile = join(resolve(config.dataDir), 'temporal.db');
+  }
+  const server = await startDevServer({ port, uiPort, dbFile });
+  let emulator: GlpiEmulator | undefined;
+  let glpi: GlpiClientOptions;
+  if (config.glpi) glpi = glpiClientOptions(config.glpi);
+  else {
+    emulator = new GlpiEmulator({ profile: options.glpiVersion ?? '10.0' });
+    await emulator.start(options.emulatorPort ?? 0);
+    glpi = { url: emulator.url, appToken: emulator.appToken, userToken: emulator.userToken };
+  }
+  const taskQueue = config.temporal.taskQueue;
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const { worker, close } = await createWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    glpi,
+  });
+  const clientConnection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection: clientConnection, namespace: 'default' });
+
+  let stopping: Promise<void> | undefined;
+  const running = (async () => {
+    try {
+      await worker.run();
+    } finally {
+      await close();
+      await clientConnection.close();
+      await nativeConnection.close();
+      await emulator?.stop();
+      await server.stop();
+    }
+  })();
+  return {
+    server,
+    emulator,
+    glpi,
+    client,
+    worker,
+    taskQueue,
+    running,
+    stop: () => {
+      stopping ??= (async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      })();
+      return stopping;
+    },
+  };
+}

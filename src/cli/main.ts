@@ -1,0 +1,61 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/config';
+import { GlpiError } from '../glpi/errors';
+import { InventoryFileError } from '../inventory/read-inventory';
+import { checkCommand } from './commands/check';
+import { demoCommand } from './commands/demo';
+import { devCommand } from './commands/dev';
+import { emulatorCommand } from './commands/emulator';
+import { scheduleCommand } from './commands/schedule';
+import { setupCommand } from './commands/setup';
+import { syncCommand } from './commands/sync';
+import { workerCommand } from './commands/worker';
+
+const program = new Command()
+  .name('glpi-bridge')
+  .description('Durable bridge from a monitoring platform to GLPI 9.1–11, on Temporal')
+  .showHelpAfterError()
+  .exitOverride();
+
+for (const add of [
+  demoCommand,
+  devCommand,
+  workerCommand,
+  syncCommand,
+  scheduleCommand,
+  checkCommand,
+  setupCommand,
+  emulatorCommand,
+]) {
+  add(program);
+}
+
+/** Known failures get one clear line and a status; only bugs show a stack. */
+function report(err: unknown): number {
+  if (err instanceof CommanderError) return err.exitCode;
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    return 2;
+  }
+  if (err instanceof GlpiError || err instanceof InventoryFileError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    return 1;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (/ECONNREFUSED|UNAVAILABLE|Failed to connect|DEADLINE_EXCEEDED|TransportError/i.test(message)) {
+    process.stderr.write(
+      `error: cannot reach Temporal (${message}); check TEMPORAL_ADDRESS or start it with \`glpi-bridge dev\`\n`,
+    );
+    return 1;
+  }
+  if (err instanceof Error && !(err as { stack?: string }).stack?.includes('/node_modules/')) {
+    process.stderr.write(`error: ${message}\n`);
+    return 1;
+  }
+  process.stderr.write(`${err instanceof Error ? err.stack : message}\n`);
+  return 1;
+}
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.exitCode = report(err);
+});

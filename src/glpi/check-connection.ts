@@ -1,0 +1,136 @@
+import { GlpiError } from './errors';
+import { GlpiClient, type GlpiClientOptions } from './glpi-client';
+import { findExact } from './lookups';
+import { compareVersion } from './version';
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** What to do when the check fails. */
+  fix?: string;
+}
+
+/** GLPI's rights bits. */
+const READ = 1;
+const UPDATE = 2;
+const CREATE = 4;
+
+/** Rights the bridge needs: profile field → bits, and what they are for. */
+const NEEDED: [string, number, string][] = [
+  ['computer', READ | UPDATE | CREATE, 'computers'],
+  ['dropdown', READ | UPDATE | CREATE, 'types, manufacturers, operating systems, request sources'],
+  ['contract', READ | UPDATE | CREATE, 'contracts and their links'],
+  ['ticket', READ | UPDATE | CREATE, 'tickets and solutions'],
+  ['followup', CREATE, 'follow-ups'],
+];
+
+const LOGIN_FIXES: Record<string, [string, string]> = {
+  ERROR_NOT_ALLOWED_IP: [
+    'App-Token accepted',
+    "GLPI's API client refuses this host's IP address: in Setup > General > API, edit the API client and widen its IPv4/IPv6 range",
+  ],
+  ERROR_APP_TOKEN_PARAMETERS_MISSING: [
+    'App-Token accepted',
+    'the API client requires an App-Token: set GLPI_APP_TOKEN (Setup > General > API > API client)',
+  ],
+  ERROR_WRONG_APP_TOKEN_PARAMETER: [
+    'App-Token accepted',
+    'GLPI_APP_TOKEN is not the token of an active API client: copy it again from Setup > General > API',
+  ],
+  ERROR_GLPI_LOGIN_USER_TOKEN: [
+    'login',
+    "GLPI_USER_TOKEN is not valid: regenerate the user's API token (user form > Remote access keys) or check 'Enable login with external token'",
+  ],
+  ERROR_LOGIN_WITH_CREDENTIALS_DISABLED: [
+    'login',
+    "login with a password is disabled: enable 'Enable login with credentials' in Setup > General > API, or use GLPI_USER_TOKEN",
+  ],
+  ERROR_GLPI_LOGIN: ['login', 'GLPI_USERNAME / GLPI_PASSWORD are refused: check them by logging in to GLPI'],
+  ERROR_LOGIN_PARAMETERS_MISSING: [
+    'login',
+    'no credentials were sent (or a proxy stripped the Authorization header): set GLPI_USER_TOKEN or GLPI_USERNAME and GLPI_PASSWORD',
+  ],
+};
+
+/** The "test connection" of `glpi-bridge check`: each step, its result, and the fix when it fails. */
+export async function checkGlpi(options: GlpiClientOptions, entityName: string): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const client = new GlpiClient(options);
+  const pass = (name: string, detail: string) => results.push({ name, ok: true, detail });
+  const fail = (name: string, detail: string, fix: string) => {
+    results.push({ name, ok: false, detail, fix });
+    return results;
+  };
+
+  try {
+    await client.initSession();
+  } catch (err) {
+    if (!(err instanceof GlpiError)) throw err;
+    if (
+      err.code === 'NETWORK' ||
+      err.code === 'TIMEOUT' ||
+      err.code.startsWith('HTTP_') ||
+      err.code === 'UNEXPECTED_RESPONSE'
+    ) {
+      return fail(
+        'API reachable',
+        err.message,
+        `check GLPI_URL (it ends with /apirest.php) and that this host can reach ${options.url}`,
+      );
+    }
+    if (err.code === 'ERROR' && /disabled/i.test(err.message)) {
+      return fail(
+        'API enabled',
+        err.message,
+        "enable the REST API in GLPI: Setup > General > API > 'Enable Rest API'",
+      );
+    }
+    pass('API reachable', options.url);
+    pass('API enabled', 'yes');
+    const [step, fix] = LOGIN_FIXES[err.code] ?? ['login', 'see the error'];
+    if (step === 'login') pass('App-Token accepted', options.appToken ? 'yes' : 'no App-Token needed');
+    return fail(step, err.message, fix);
+  }
+  pass('API reachable', options.url);
+  pass('API enabled', 'yes');
+  pass('App-Token accepted', options.appToken ? 'yes' : 'no App-Token needed');
+  pass('login', options.userToken ? 'by user token' : `by password as ${options.username}`);
+
+  try {
+    const version = await client.version();
+    const supported = compareVersion(version, 9, 1) >= 0 && compareVersion(version, 12) < 0;
+    if (supported) pass('GLPI version', version.raw);
+    else fail('GLPI version', `${version.raw} is outside 9.1 to 11`, 'glpi-bridge supports GLPI 9.1 to 11');
+
+    const profile = await client.getActiveProfile();
+    const needed = [...NEEDED];
+    const entity = (await findExact(client, 'Entity', 'name', entityName, { entityId: 0 }))[0];
+    if (!entity) needed.push(['entity', CREATE, `creating the '${entityName}' sub-entity`]);
+    const missing = needed.filter(([field, bits]) => (Number(profile[field] ?? 0) & bits) !== bits);
+    if (missing.length === 0)
+      pass('rights', `profile '${profile.name}' can write ${needed.map((n) => n[2]).join('; ')}`);
+    else {
+      fail(
+        'rights',
+        `profile '${profile.name}' lacks: ${missing.map(([field, , what]) => `${field} (${what})`).join(', ')}`,
+        'give the API user a profile with read, update and create on these (the original product uses Super-Admin) on the root entity, recursive',
+      );
+    }
+    if (entity) pass('sub-entity', `'${entityName}' exists (id ${entity.id})`);
+    else if (!missing.some(([field]) => field === 'entity'))
+      pass('sub-entity', `'${entityName}' will be created under the root entity at the first sync`);
+    else
+      fail(
+        'sub-entity',
+        `'${entityName}' does not exist and cannot be created`,
+        `create '${entityName}' under the root entity, or grant the entity create right`,
+      );
+  } catch (err) {
+    if (!(err instanceof GlpiError)) throw err;
+    fail('reading GLPI', err.message, "check the API user's profile and entities");
+  } finally {
+    await client.killSession().catch(() => undefined);
+  }
+  return results;
+}
