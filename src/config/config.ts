@@ -35,70 +35,64 @@ const httpUrl = (fix: string) =>
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const envSchema = z
-  .object({
-    TEMPORAL_ADDRESS: z
-      .string()
-      .trim()
-      .regex(/^[^\s:/]+:\d{1,5}$/, { error: 'must be host:port, e.g. localhost:7233' })
-      .default('localhost:7233'),
-    TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
-    TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('glpi-bridge'),
-    TEMPORAL_TLS_CERT: optionalText,
-    TEMPORAL_TLS_KEY: optionalText,
-    TEMPORAL_TLS_CA: optionalText,
-    TEMPORAL_TLS_SERVER_NAME: optionalText,
-    TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
-    TEMPORAL_API_KEY: optionalText,
-    TEMPORAL_UI_URL: httpUrl('set it to the Temporal Web UI, e.g. http://localhost:8233'),
+const envSchema = z.object({
+  TEMPORAL_ADDRESS: z
+    .string()
+    .trim()
+    .regex(/^[^\s:/]+:\d{1,5}$/, { error: 'must be host:port, e.g. localhost:7233' })
+    .default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('glpi-bridge'),
+  TEMPORAL_TLS_CERT: optionalText,
+  TEMPORAL_TLS_KEY: optionalText,
+  TEMPORAL_TLS_CA: optionalText,
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_UI_URL: httpUrl('set it to the Temporal Web UI, e.g. http://localhost:8233'),
 
-    GLPI_URL: httpUrl('set it to the GLPI API root, e.g. https://glpi.example.com/apirest.php'),
-    GLPI_APP_TOKEN: optionalText,
-    GLPI_USER_TOKEN: optionalText,
-    GLPI_USERNAME: optionalText,
-    GLPI_PASSWORD: optionalText,
-    GLPI_CA_FILE: optionalText,
-    GLPI_TIMEOUT_MS: positiveInt('e.g. 30000').default(30_000),
-    GLPI_ENTITY: z.string().trim().min(1).default('Supervision'),
+  GLPI_URL: httpUrl('set it to the GLPI API root, e.g. https://glpi.example.com/apirest.php'),
+  GLPI_APP_TOKEN: optionalText,
+  GLPI_USER_TOKEN: optionalText,
+  GLPI_USERNAME: optionalText,
+  GLPI_PASSWORD: optionalText,
+  GLPI_CA_FILE: optionalText,
+  GLPI_TIMEOUT_MS: positiveInt('e.g. 30000').default(30_000),
+  GLPI_ENTITY: z.string().trim().min(1).default('Supervision'),
 
-    LOG_LEVEL: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
-      .default('info'),
-    METRICS_PORT: port('set 0 to disable the Prometheus endpoint').default(9464),
-    DATA_DIR: z.string().trim().min(1).default('.data'),
-  })
-  .superRefine((env, ctx) => {
-    const certAndKey = [env.TEMPORAL_TLS_CERT, env.TEMPORAL_TLS_KEY].filter(Boolean).length;
-    if (certAndKey === 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [env.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'],
-        message: 'mTLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (paths to PEM files)',
-      });
-    }
-    if (env.GLPI_URL) {
-      const hasToken = Boolean(env.GLPI_USER_TOKEN);
-      const hasLogin = Boolean(env.GLPI_USERNAME) && Boolean(env.GLPI_PASSWORD);
-      if (!hasToken && !hasLogin) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['GLPI_USER_TOKEN'],
-          message:
-            'GLPI_URL is set but no credentials are: set GLPI_USER_TOKEN (Administration > Users > API token), or GLPI_USERNAME and GLPI_PASSWORD',
-        });
-      }
-      if (Boolean(env.GLPI_USERNAME) !== Boolean(env.GLPI_PASSWORD) && !hasToken) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [env.GLPI_USERNAME ? 'GLPI_PASSWORD' : 'GLPI_USERNAME'],
-          message: 'login by password needs both GLPI_USERNAME and GLPI_PASSWORD',
-        });
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
+    .default('info'),
+  METRICS_PORT: port('set 0 to disable the Prometheus endpoint').default(9464),
+  DATA_DIR: z.string().trim().min(1).default('.data'),
+});
+
+/** Checks across variables, run on the raw values so they are reported even when another variable is bad. */
+function crossChecks(env: NodeJS.ProcessEnv): string[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  const problems: string[] = [];
+  if (set('TEMPORAL_TLS_CERT') !== set('TEMPORAL_TLS_KEY')) {
+    const missing = set('TEMPORAL_TLS_CERT') ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
+    problems.push(`${missing}: mTLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (paths to PEM files)`);
+  }
+  if (set('GLPI_URL')) {
+    const hasToken = set('GLPI_USER_TOKEN');
+    if (!hasToken && !(set('GLPI_USERNAME') && set('GLPI_PASSWORD'))) {
+      if (set('GLPI_USERNAME') !== set('GLPI_PASSWORD')) {
+        const missing = set('GLPI_USERNAME') ? 'GLPI_PASSWORD' : 'GLPI_USERNAME';
+        problems.push(`${missing}: login by password needs both GLPI_USERNAME and GLPI_PASSWORD`);
+      } else {
+        problems.push(
+          "GLPI_USER_TOKEN: GLPI_URL is set but no credentials are: set GLPI_USER_TOKEN (the API user's API token), or GLPI_USERNAME and GLPI_PASSWORD",
+        );
       }
     }
-  });
+  }
+  return problems;
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -148,15 +142,11 @@ export class ConfigError extends Error {
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const variable = String(issue.path[0] ?? 'environment');
-      const value = source[variable];
-      const missing = value === undefined || value === '';
-      return `${variable}: ${missing && issue.code !== 'custom' ? 'is required' : issue.message}`;
-    });
-    throw new ConfigError([...new Set(problems)]);
-  }
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`);
+  problems.push(...crossChecks(source));
+  if (!parsed.success || problems.length) throw new ConfigError([...new Set(problems)]);
   const env = parsed.data;
   const useTls =
     env.TEMPORAL_TLS === 'true' ||
