@@ -3,10 +3,13 @@ import { DropdownResolver } from '../glpi/lookups';
 import { GlpiSessions } from './glpi-sessions';
 import { createInventoryActivities } from './inventory-activities';
 import { createSessionActivities } from './session-activities';
+import { createTicketActivities } from './ticket-activities';
 
 export interface ActivityDeps {
   /** How to reach GLPI; credentials stay in the worker. */
   glpi: GlpiClientOptions;
+  /** Sent with outbound webhooks (X-Glpi-Bridge-Token) so the receiving side can trust them. */
+  outboundToken?: string;
 }
 
 /** Every activity of glpi-bridge, built from their dependencies (Temporal's factory pattern). */
@@ -17,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     activities: {
       ...createSessionActivities({ sessions }),
       ...createInventoryActivities({ sessions, dropdowns }),
+      ...createTicketActivities({ sessions, dropdowns, outboundToken: deps.outboundToken }),
     },
     /** Ends the worker's GLPI sessions; call on shutdown. */
     close: () => sessions.killAll(),

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { SEVERITIES } from '../alerts/alert-event';
+import { DEFAULT_TICKET_POLICY, type TicketPolicy } from '../alerts/ticket-policy';
 
 /**
  * Every setting of glpi-bridge, read from environment variables. One schema, validated once at start-up,
@@ -31,6 +33,23 @@ const httpUrl = (fix: string) =>
       error: `must be an http(s) URL; ${fix}`,
     })
     .optional();
+
+const seconds = z.coerce
+  .number({ error: 'must be a number of seconds' })
+  .min(0, { error: 'must be 0 or more seconds' });
+
+const level = z.number().int().min(1).max(5);
+const severityMap = z
+  .partialRecord(z.enum(SEVERITIES), z.object({ urgency: level, impact: level }).strict())
+  .refine((m) => Object.keys(m).length > 0);
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -68,6 +87,39 @@ const envSchema = z.object({
     .default('info'),
   METRICS_PORT: port('set 0 to disable the Prometheus endpoint').default(9464),
   DATA_DIR: z.string().trim().min(1).default('.data'),
+
+  RECEIVER_HOST: z.string().trim().min(1).default('0.0.0.0'),
+  RECEIVER_PORT: port('e.g. 8090').default(8090),
+  RECEIVER_TOKEN: optionalText,
+  RECEIVER_HMAC_SECRET: optionalText,
+  TICKET_FLAP_SECONDS: seconds.default(DEFAULT_TICKET_POLICY.flapSeconds),
+  TICKET_REOPEN_WINDOW_SECONDS: seconds.default(DEFAULT_TICKET_POLICY.reopenWindowSeconds),
+  TICKET_SYNC_INTERVAL_SECONDS: seconds
+    .refine((v) => v > 0, { error: 'must be greater than 0' })
+    .default(DEFAULT_TICKET_POLICY.syncIntervalSeconds),
+  TICKET_SOLVE_ON_RECOVERY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+  TICKET_CATEGORY: optionalText,
+  TICKET_REQUEST_SOURCE: z.string().trim().min(1).default(DEFAULT_TICKET_POLICY.requestSource),
+  TICKET_DEFAULT_ENTITY_ID: z.coerce.number({ error: 'must be a GLPI entity id' }).int().min(0).default(0),
+  TICKET_SEVERITY_MAP: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      const parsed = severityMap.safeParse(safeJson(v));
+      if (!parsed.success) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be JSON like {"critical":{"urgency":5,"impact":5}} with severities ${SEVERITIES.join(', ')} and values 1-5`,
+        });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  TICKET_TITLE_TEMPLATE: z.string().min(1).default(DEFAULT_TICKET_POLICY.titleTemplate),
+  TICKET_CONTENT_TEMPLATE: z.string().min(1).default(DEFAULT_TICKET_POLICY.contentTemplate),
+  OUTBOUND_WEBHOOK_URL: httpUrl('set it to the URL that receives ticket status changes'),
+  OUTBOUND_WEBHOOK_TOKEN: optionalText,
 });
 
 /** Checks across variables, run on the raw values so they are reported even when another variable is bad. */
@@ -126,6 +178,12 @@ export interface Config {
   logLevel: LogLevel;
   metricsPort: number;
   dataDir: string;
+  /** The alert receiver (`glpi-bridge serve`). */
+  receiver: { host: string; port: number; token?: string; hmacSecret?: string };
+  /** How alerts become tickets; given to each new ticket workflow. */
+  ticketPolicy: TicketPolicy;
+  /** Worker side: sent with outbound webhooks. */
+  outboundToken?: string;
 }
 
 /** Thrown for invalid configuration; the CLI prints its message (no stack) and exits with status 2. */
@@ -183,6 +241,27 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     metricsPort: env.METRICS_PORT,
     dataDir: env.DATA_DIR,
+    receiver: {
+      host: env.RECEIVER_HOST,
+      port: env.RECEIVER_PORT,
+      token: env.RECEIVER_TOKEN,
+      hmacSecret: env.RECEIVER_HMAC_SECRET,
+    },
+    ticketPolicy: {
+      ...DEFAULT_TICKET_POLICY,
+      flapSeconds: env.TICKET_FLAP_SECONDS,
+      reopenWindowSeconds: env.TICKET_REOPEN_WINDOW_SECONDS,
+      syncIntervalSeconds: env.TICKET_SYNC_INTERVAL_SECONDS,
+      solveOnRecovery: env.TICKET_SOLVE_ON_RECOVERY === 'true',
+      category: env.TICKET_CATEGORY,
+      requestSource: env.TICKET_REQUEST_SOURCE,
+      defaultEntityId: env.TICKET_DEFAULT_ENTITY_ID,
+      severity: { ...DEFAULT_TICKET_POLICY.severity, ...env.TICKET_SEVERITY_MAP },
+      titleTemplate: env.TICKET_TITLE_TEMPLATE,
+      contentTemplate: env.TICKET_CONTENT_TEMPLATE,
+      outboundWebhookUrl: env.OUTBOUND_WEBHOOK_URL,
+    },
+    outboundToken: env.OUTBOUND_WEBHOOK_TOKEN,
   };
 }
 

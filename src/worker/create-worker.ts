@@ -17,7 +17,7 @@ export interface CreateWorkerOptions extends ActivityDeps {
 export async function createWorker(
   options: CreateWorkerOptions,
 ): Promise<{ worker: Worker; close: () => Promise<void> }> {
-  const real = createActivities({ glpi: options.glpi });
+  const real = createActivities({ glpi: options.glpi, outboundToken: options.outboundToken });
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,

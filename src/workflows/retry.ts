@@ -25,7 +25,8 @@ export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
     initialInterval: options.initialIntervalMs ?? 1_000,
     backoffCoefficient: 2,
     maximumInterval: options.maximumIntervalMs ?? 60_000,
-    maximumAttempts: options.maximumAttempts ?? 10,
+    // The SDK spells "no limit" as an absent maximum.
+    maximumAttempts: options.maximumAttempts === 0 ? undefined : (options.maximumAttempts ?? 10),
     nonRetryableErrorTypes: NON_RETRYABLE_GLPI_ERRORS,
   };
 }

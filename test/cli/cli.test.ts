@@ -5,7 +5,18 @@ describe('glpi-bridge CLI', () => {
     const help = await runCli(['--help']);
     expect(help.status).toBe(0);
     const commands = [...help.stdout.matchAll(/^ {2}(\w+)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
-    expect(commands).toEqual(['demo', 'dev', 'worker', 'sync', 'schedule', 'check', 'setup', 'emulator']);
+    expect(commands).toEqual([
+      'demo',
+      'dev',
+      'worker',
+      'sync',
+      'schedule',
+      'serve',
+      'alert',
+      'check',
+      'setup',
+      'emulator',
+    ]);
     for (const command of [...commands, 'schedule create', 'schedule list', 'schedule pause']) {
       const result = await runCli([...command.split(' '), '--help']);
       expect({ command, status: result.status }).toEqual({ command, status: 0 });

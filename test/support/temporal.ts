@@ -15,7 +15,9 @@ export async function testTemporal(): Promise<{
 }> {
   if (!runtimeInstalled) {
     // Quiet SDK logs in tests unless asked for.
-    Runtime.install({ logger: new DefaultLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+    Runtime.install({
+      logger: new DefaultLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'DEBUG' : 'ERROR'),
+    });
     runtimeInstalled = true;
   }
   const address = process.env.TEMPORAL_TEST_ADDRESS;

@@ -41,6 +41,7 @@ export function workerCommand(program: Command): void {
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
         glpi: glpiClientOptions(config.glpi),
+        outboundToken: config.outboundToken,
       });
       logger.info(
         {

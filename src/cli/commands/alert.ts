@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/config';
+import { alertEventSchema, issuesOf } from '../../alerts/alert-event';
+import { deliverAlerts } from '../../alerts/deliver-alerts';
+import { fromNagios } from '../../alerts/formats/nagios';
+import { connectClient } from '../../temporal/connection';
+
+interface AlertFlags {
+  source: string;
+  type?: string;
+  host?: string;
+  service?: string;
+  state?: string;
+  output?: string;
+  problemId?: string;
+}
+
+export function alertCommand(program: Command): void {
+  program
+    .command('alert')
+    .description(
+      "Send one alert from a Nagios / Icinga / Checkmk notification command; flags, or the notification's variables (NOTIFICATIONTYPE, HOSTNAME, SERVICEDESC, SERVICESTATE, SERVICEOUTPUT…, also with the NOTIFY_ or ICINGA_ prefix)",
+    )
+    .option('--source <name>', 'the monitoring system', 'nagios')
+    .option('--type <type>', 'PROBLEM, RECOVERY, ACKNOWLEDGEMENT… ($NOTIFICATIONTYPE$)')
+    .option('--host <name>', 'host name ($HOSTNAME$)')
+    .option('--service <name>', 'service description ($SERVICEDESC$); omit for a host notification')
+    .option('--state <state>', 'CRITICAL, WARNING, UNKNOWN, OK, DOWN, UP… ($SERVICESTATE$ or $HOSTSTATE$)')
+    .option('--output <text>', 'plugin output ($SERVICEOUTPUT$ or $HOSTOUTPUT$)')
+    .option('--problem-id <id>', 'problem id ($SERVICEPROBLEMID$, or $LASTSERVICEPROBLEMID$ on recovery)')
+    .action(async (flags: AlertFlags) => {
+      const config = loadConfig();
+      const vars: Record<string, string | undefined> = { ...process.env };
+      const set = (name: string, value?: string) => value !== undefined && (vars[name] = value);
+      set('NOTIFICATIONTYPE', flags.type);
+      set('HOSTNAME', flags.host);
+      set('SERVICEDESC', flags.service);
+      set((flags.service ?? vars.SERVICEDESC) ? 'SERVICESTATE' : 'HOSTSTATE', flags.state);
+      set((flags.service ?? vars.SERVICEDESC) ? 'SERVICEOUTPUT' : 'HOSTOUTPUT', flags.output);
+      set((flags.service ?? vars.SERVICEDESC) ? 'SERVICEPROBLEMID' : 'HOSTPROBLEMID', flags.problemId);
+      const parsed = alertEventSchema.safeParse(fromNagios(vars, flags.source));
+      if (!parsed.success) {
+        throw new Error(
+          `invalid alert: ${issuesOf(parsed.error)
+            .map((i) => `${i.field} ${i.message}`)
+            .join('; ')}`,
+        );
+      }
+      const client = await connectClient(config.temporal);
+      try {
+        const [workflowId] = await deliverAlerts(client, config.temporal.taskQueue, config.ticketPolicy, [
+          parsed.data,
+        ]);
+        process.stdout.write(
+          `${parsed.data.status} alert for ${parsed.data.host.name} delivered to ${workflowId}\n`,
+        );
+      } finally {
+        await client.connection.close();
+      }
+    });
+}
