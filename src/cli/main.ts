@@ -25,6 +25,8 @@ for (const add of [
   workerCommand,
   syncCommand,
   scheduleCommand,
+  serveCommand,
+  alertCommand,
   checkCommand,
   setupCommand,
   emulatorCommand,
