@@ -53,3 +53,28 @@ describe('glpi-bridge CLI', () => {
     expect(result.stderr).toContain('--glpi-version must be one of 9.1, 9.5, 10.0, 11.0');
   });
 });
+
+describe('glpi-bridge alert', () => {
+  it('delivers a Nagios-style notification from its environment variables to the ticket workflow', async () => {
+    const { testTemporal, uniqueId } = await import('../support/temporal');
+    const env = await testTemporal();
+    try {
+      const host = uniqueId('web');
+      const result = await runCli(['alert', '--source', 'icinga'], {
+        TEMPORAL_ADDRESS: process.env.TEMPORAL_TEST_ADDRESS!,
+        TEMPORAL_TASK_QUEUE: env.taskQueue,
+        NOTIFICATIONTYPE: 'PROBLEM',
+        HOSTNAME: host,
+        SERVICEDESC: 'HTTP',
+        SERVICESTATE: 'CRITICAL',
+        SERVICEOUTPUT: 'connection refused',
+      });
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe(`firing alert for ${host} delivered to ticket/icinga/${host}!HTTP\n`);
+      const description = await env.client.workflow.getHandle(`ticket/icinga/${host}!HTTP`).describe();
+      expect(description.type).toBe('ticketLifecycle');
+    } finally {
+      await env.close();
+    }
+  });
+});

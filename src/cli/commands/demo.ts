@@ -1,4 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createReceiver } from '../../alerts/receiver';
+import { GlpiClient } from '../../glpi/glpi-client';
+import { ticketStateQuery, type TicketState } from '../../workflows/ticket-lifecycle';
+import type { LocalStack } from '../local-stack';
+import type { Logger } from '../../observability/logger';
+import type { Config } from '../../config/config';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config';
 import { createLogger } from '../../observability/logger';
@@ -48,6 +56,7 @@ export function demoCommand(program: Command): void {
           `Workflow: ${stack.server.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}\n`,
         );
       }
+      await alertDemo(stack, config, logger, out);
       if (flags.keepRunning) {
         out.write('\nStill running; press Ctrl-C to stop.\n');
         await stack.running;
@@ -57,4 +66,76 @@ export function demoCommand(program: Command): void {
     }
     process.exitCode = status;
   });
+}
+
+/** Sends a firing then a resolved alert through the real receiver, and shows the ticket each time. */
+async function alertDemo(
+  stack: LocalStack,
+  config: Config,
+  logger: Logger,
+  out: NodeJS.WriteStream,
+): Promise<void> {
+  const token = randomBytes(16).toString('hex');
+  const receiver = createReceiver({
+    client: stack.client,
+    taskQueue: stack.taskQueue,
+    policy: config.ticketPolicy,
+    token,
+    logger,
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/alerts`;
+  const glpi = new GlpiClient(stack.glpi);
+  const dedupKey = `demo-${Date.now()}`;
+  const workflowId = `ticket/demo/${dedupKey}`;
+  try {
+    for (const status of ['firing', 'resolved'] as const) {
+      out.write(`\n== ${status} alert for srv-web-01 → POST ${url}\n`);
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          source: 'demo',
+          dedupKey,
+          status,
+          severity: 'critical',
+          host: { name: 'srv-web-01' },
+          service: 'http',
+          summary: status === 'firing' ? 'HTTP check failed: connection refused' : 'HTTP check OK',
+        }),
+      });
+      out.write(`receiver answered ${response.status} ${JSON.stringify(await response.json())}\n`);
+      const wanted = status === 'firing' ? 'open' : 'recovered';
+      const state = await waitForPhase(stack, workflowId, wanted);
+      const ticket = await glpi.getItem('Ticket', state.ticketId!);
+      const statusName = ['', 'new', 'assigned', 'planned', 'pending', 'solved', 'closed'][
+        Number(ticket.status)
+      ];
+      out.write(
+        `ticket ${ticket.id} "${String(ticket.name)}": status ${statusName}, urgency ${String(ticket.urgency)}, entity ${String(ticket.entities_id)}, computer ${state.computerId ?? 'none'}\n`,
+      );
+    }
+    out.write(
+      `Workflow: ${stack.server.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}\n`,
+    );
+  } finally {
+    await glpi.killSession();
+    receiver.close();
+  }
+}
+
+async function waitForPhase(
+  stack: LocalStack,
+  workflowId: string,
+  phase: TicketState['phase'],
+): Promise<TicketState> {
+  const handle = stack.client.workflow.getHandle(workflowId);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const state = await handle.query(ticketStateQuery);
+    if (state.phase === phase) return state;
+    if (Date.now() > deadline)
+      throw new Error(`the ticket workflow did not reach '${phase}' in time (it is '${state.phase}')`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
