@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 TEMPORAL_CLI_PATH="$(bash scripts/ensure-temporal-cli.sh)"
 export TEMPORAL_CLI_PATH
+COMPOSE_DOCKER_CONFIG="$(bash scripts/ensure-compose.sh)"
+export COMPOSE_DOCKER_CONFIG
 echo "== lint" && npx eslint . && npx prettier --check . >/dev/null
 echo "== typecheck" && npx tsc -p tsconfig.json --noEmit
 echo "== build" && npx tsc -p tsconfig.build.json
