@@ -2,6 +2,7 @@ import { GlpiClient, type GlpiClientOptions } from '../glpi/glpi-client';
 import { DropdownResolver } from '../glpi/lookups';
 import { GlpiSessions } from './glpi-sessions';
 import { createInventoryActivities } from './inventory-activities';
+import { createInventoryPlanner } from './inventory-plan';
 import { createSessionActivities } from './session-activities';
 import { createTicketActivities } from './ticket-activities';
 
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     activities: {
       ...createSessionActivities({ sessions }),
       ...createInventoryActivities({ sessions, dropdowns }),
+      ...createInventoryPlanner({ sessions, dropdowns }),
       ...createTicketActivities({ sessions, dropdowns, outboundToken: deps.outboundToken }),
     },
     /** Ends the worker's GLPI sessions; call on shutdown. */
@@ -28,4 +30,5 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>['activities'];
+export type { ItemPlan } from './inventory-plan';
 export type { MissingHost, ComputerResult, ContractResult, StepResult } from './inventory-activities';

@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { GlpiError, GlpiRequestError } from '../glpi/errors';
-import type { GlpiClient } from '../glpi/glpi-client';
+import type { GlpiClient, SearchCriterion } from '../glpi/glpi-client';
 import { DropdownResolver, findContaining, findExact } from '../glpi/lookups';
-import type { ItemRow } from '../glpi/schemas';
+import type { ItemRow, SearchRow } from '../glpi/schemas';
 import { glpiText, sameGlpiText } from '../glpi/text';
 import { contractDuration } from '../inventory/contract-duration';
 import { validateItems, type InventoryItem, type RejectedRow } from '../inventory/inventory-schema';
@@ -75,6 +75,10 @@ function createdByEarlierAttempt(what: string): boolean {
   return details?.creating === what;
 }
 
+function firstAttempt(): boolean {
+  return (activityContext()?.info.attempt ?? 1) === 1;
+}
+
 /** The running activity's context; none when the steps are called directly (the benchmark's baseline loop). */
 function activityContext(): Context | undefined {
   try {
@@ -112,24 +116,36 @@ export function createInventoryActivities({ sessions, dropdowns }: InventoryDeps
     return { entityId, created };
   }
 
+  /**
+   * The computer of a host: by our marker, else by serial number, else by name (a computer already marked
+   * for another host is never adopted), inside the sub-entity. One search asks for all three at once.
+   */
   async function findComputer(
     client: GlpiClient,
     entityId: number,
     marker: string,
     item: InventoryItem,
   ): Promise<{ row: ItemRow; matchedBy: ComputerResult['matchedBy'] } | undefined> {
-    const byMarker = await findContaining(client, 'Computer', 'comment', marker, { entityId });
-    if (byMarker[0]) return { row: byMarker[0], matchedBy: 'marker' };
     const serial = item.hardware.serialNumber;
-    if (serial) {
-      const bySerial = await findExact(client, 'Computer', 'serial', serial, { entityId });
-      // A computer that already belongs to another host of the platform is not adopted.
-      const free = bySerial.find((r) => !glpiText(r.comment).includes('[glpi-bridge:'));
-      if (free) return { row: free, matchedBy: 'serial' };
+    const criteria: SearchCriterion[] = [{ field: 16, searchtype: 'contains', value: marker }];
+    if (serial) criteria.push({ link: 'OR', field: 5, searchtype: 'contains', value: `^${serial}$` });
+    criteria.push({ link: 'OR', field: 1, searchtype: 'contains', value: `^${item.label}$` });
+    const rows = (await client.searchAll('Computer', { criteria, forcedisplay: [1, 5, 16] })).sort(
+      (a, b) => Number(a['2']) - Number(b['2']),
+    );
+    const unmarked = (r: SearchRow) => !glpiText(r['16']).includes('[glpi-bridge:');
+    const ranked: [SearchRow[], ComputerResult['matchedBy']][] = [
+      [rows.filter((r) => glpiText(r['16']).includes(marker)), 'marker'],
+      [serial ? rows.filter((r) => unmarked(r) && sameGlpiText(r['5'], serial)) : [], 'serial'],
+      [rows.filter((r) => unmarked(r) && sameGlpiText(r['1'], item.label)), 'name'],
+    ];
+    for (const [candidates, matchedBy] of ranked) {
+      for (const candidate of candidates) {
+        const row = await client.getItem('Computer', Number(candidate['2']));
+        if (row.entities_id === entityId) return { row, matchedBy };
+      }
     }
-    const byName = await findExact(client, 'Computer', 'name', item.label, { entityId });
-    const free = byName.find((r) => !glpiText(r.comment).includes('[glpi-bridge:'));
-    return free ? { row: free, matchedBy: 'name' } : undefined;
+    return undefined;
   }
 
   /** Mapped Computer fields: only those the source provides, so that nothing is blanked. */
@@ -197,7 +213,11 @@ export function createInventoryActivities({ sessions, dropdowns }: InventoryDeps
   }
 
   async function upsertOperatingSystem(
-    input: ItemStepInput & { computerId: number | null },
+    input: ItemStepInput & {
+      computerId: number | null;
+      /** The computer was created by this workflow's computer step: it has no OS link yet. */
+      newComputer?: boolean;
+    },
   ): Promise<StepResult> {
     const { handle, entityId, item, computerId, dryRun = false } = input;
     const { operatingSystem, license } = item.software;
@@ -220,9 +240,13 @@ export function createInventoryActivities({ sessions, dropdowns }: InventoryDeps
       return { outcome: changes.length ? 'updated' : 'unchanged', changes };
     }
 
-    const links = await client.getSubItems('Computer', computerId, 'Item_OperatingSystem', {
-      range: { start: 0, end: 49 },
-    });
+    // A retry looks: its first attempt may have made the link before its response was lost.
+    const links =
+      input.newComputer && firstAttempt()
+        ? { rows: [] }
+        : await client.getSubItems('Computer', computerId, 'Item_OperatingSystem', {
+            range: { start: 0, end: 49 },
+          });
     const link = links.rows.find((l) => l.itemtype === 'Computer' && l.items_id === computerId);
     if (!link) {
       const values: Record<string, unknown> = {
@@ -345,7 +369,12 @@ export function createInventoryActivities({ sessions, dropdowns }: InventoryDeps
     const comment = duration.warning ? `${marker}\n${duration.warning}` : marker;
     announceCreate(`contract ${marker}`);
     const contractId = await client.add('Contract', { ...fields, entities_id: entityId, comment });
-    await linkContract(client, contractId, computerId);
+    // Nothing can be linked yet to a contract created a moment ago.
+    await client.add('Contract_Item', {
+      contracts_id: contractId,
+      itemtype: 'Computer',
+      items_id: computerId,
+    });
     return {
       contractId,
       outcome: 'created',

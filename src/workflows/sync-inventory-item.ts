@@ -62,7 +62,11 @@ export async function syncInventoryItem(input: SyncInventoryItemInput): Promise<
     if (computer.computerId !== null) {
       upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.computerId, value: computer.computerId }]);
     }
-    const os = await act.upsertOperatingSystem({ ...step, computerId: computer.computerId });
+    const os = await act.upsertOperatingSystem({
+      ...step,
+      computerId: computer.computerId,
+      newComputer: computer.outcome === 'created',
+    });
     const contract = await act.ensureContract({ ...step, computerId: computer.computerId });
     const changes = [
       ...computer.changes.map((c) => `computer.${c}`),

@@ -124,7 +124,28 @@ export async function syncInventory(input: SyncInventoryInput): Promise<SyncInve
         state.progress.rejected = chunk.rejected.length;
         upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.inventorySource, value: chunk.source }]);
       }
-      await syncAll(chunk.items, concurrency, (item) => syncOne(item, state, input, dryRun));
+      // Hosts already exactly as mapped are reported from one snapshot of GLPI, without a child workflow.
+      const plans = await act.planInventoryChunk({
+        handle: state.shared.handle,
+        entityId: state.shared.entityId,
+        source: state.source,
+        key: `${workflowInfo().workflowId}/${workflowInfo().firstExecutionRunId}`,
+        items: chunk.items,
+      });
+      const toSync = chunk.items.filter((item, i) => {
+        const plan = plans[i]!;
+        if (!plan.unchanged) return true;
+        record(state, {
+          id: item.id,
+          label: item.label,
+          outcome: 'unchanged',
+          computerId: plan.computerId,
+          contractId: plan.contractId,
+          changes: [],
+        });
+        return false;
+      });
+      await syncAll(toSync, concurrency, (item) => syncOne(item, state, input, dryRun));
       state.offset += chunk.items.length;
       doneThisRun += chunk.items.length;
       if (chunk.items.length === 0 || state.offset >= chunk.total) break;
@@ -185,6 +206,10 @@ async function syncOne(
           : String((err as Error)?.message ?? err);
     report = { id: item.id, label: item.label, outcome: 'failed', error: message };
   }
+  record(state, report);
+}
+
+function record(state: Carried, report: ItemReport): void {
   state.items.push(report);
   state.progress.done += 1;
   state.progress[report.outcome] += 1;

@@ -99,6 +99,13 @@ describe.each(PROFILE_NAMES.map((p) => [p]))('inventory sync on GLPI %s', (profi
     const again = await run({ location: EXAMPLE });
     expect(again.progress).toMatchObject({ done: 3, unchanged: 3, created: 0, updated: 0 });
     expect(emulator.counters.writes).toBe(0);
+    // Unchanged hosts are told apart from one snapshot: no item workflow ran for them the second time.
+    const runs = [];
+    for await (const run of env.client.workflow.list({
+      query: `WorkflowId = "inventory-item/servicenav/host-1001" AND TaskQueue = "${env.taskQueue}"`,
+    }))
+      runs.push(run);
+    expect(runs).toHaveLength(1);
     expect(emulator.rows('Computer')).toHaveLength(3);
     expect(emulator.rows('Contract')).toHaveLength(3);
   });
