@@ -88,6 +88,8 @@ export class GlpiEmulator {
   /** Requests received, by `METHOD path-pattern` (e.g. `POST Computer`, `GET Computer/:id`). */
   readonly counters = { total: 0, writes: 0, byRoute: {} as Record<string, number> };
   private readonly sessions = new Map<string, Session>();
+  /** Every session token ever issued (tests look for them where they must not be). */
+  readonly issuedSessionTokens = new Set<string>();
   private readonly sockets = new Set<Socket>();
   private server?: Server;
   private baseUrl = 'http://127.0.0.1/apirest.php';
@@ -371,6 +373,7 @@ export class GlpiEmulator {
       .toLowerCase()
       .replace(/[^a-z0-9]/g, '0')
       .slice(0, 26);
+    this.issuedSessionTokens.add(token);
     this.sessions.set(token, {
       token,
       userId: 2,

@@ -42,6 +42,12 @@ export class GlpiServerError extends GlpiError {
   readonly retryable = true;
 }
 
+/** GLPI reports the session expired even after a fresh login (sessions expiring very fast). Retry. */
+export class GlpiSessionError extends GlpiError {
+  override readonly name = 'GlpiSessionError';
+  readonly retryable = true;
+}
+
 /** Login refused: wrong App-Token, user token, password, IP not allowed, API disabled. Fix configuration. */
 export class GlpiAuthError extends GlpiError {
   override readonly name = 'GlpiAuthError';
@@ -99,6 +105,7 @@ export function classifyGlpiError(status: number, code: string, message: string,
   const details = { code, status, request };
   const text = `GLPI ${request} failed: ${code} (HTTP ${status})${message ? `: ${message}` : ''}`;
   if (status >= 500 || status === 429) return new GlpiServerError(text, details);
+  if (code === 'ERROR_SESSION_TOKEN_INVALID') return new GlpiSessionError(text, details);
   if (code === 'ERROR_RIGHT_MISSING') return new GlpiRightError(text, details);
   if (code === 'ERROR_ITEM_NOT_FOUND') return new GlpiNotFoundError(text, details);
   if (AUTH_CODES.has(code) || (code === 'ERROR' && /API disabled/i.test(message))) {

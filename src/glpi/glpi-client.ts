@@ -175,7 +175,14 @@ export class GlpiClient {
    */
   async changeActiveEntities(id: number, recursive = true): Promise<void> {
     this.activeEntity = { id, recursive };
-    await this.applyActiveEntity(await this.session());
+    const token = await this.session();
+    try {
+      await this.applyActiveEntity(token);
+    } catch (err) {
+      if (!(err instanceof GlpiError && err.code === SESSION_INVALID)) throw err;
+      // A new login applies the remembered active entity itself.
+      await this.session(token);
+    }
   }
 
   async getItem<T extends s.ItemRow = s.ItemRow>(itemtype: string, id: number, query?: Query): Promise<T> {

@@ -168,6 +168,26 @@ describe.each(PROFILE_NAMES.map((p) => [p]))('GLPI client on GLPI %s', (profile:
     expect(emulator.counters.byRoute['GET initSession']).toBe(logins + 1);
   });
 
+  it('changes the active entity on an expired session without the caller noticing', async () => {
+    const entity = await client.add('Entity', { name: `expired-${profile}`, entities_id: 0 });
+    emulator.expireSessions();
+    await client.changeActiveEntities(entity, false);
+    expect((await client.getActiveEntities()).ids).toEqual([entity]);
+  });
+
+  it('classifies a session GLPI keeps refusing as retryable', async () => {
+    await client.getMyEntities();
+    emulator.faults.configure({ sessionExpiryEvery: 1 });
+    try {
+      await expect(client.getMyEntities()).rejects.toMatchObject({
+        name: 'GlpiSessionError',
+        retryable: true,
+      });
+    } finally {
+      emulator.faults.configure({});
+    }
+  });
+
   it('re-applies the active entity after renewing a session', async () => {
     const entity = await client.add('Entity', { name: `reapply-${profile}`, entities_id: 0 });
     await client.changeActiveEntities(entity, false);
