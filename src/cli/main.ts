@@ -12,6 +12,7 @@ import { serveCommand } from './commands/serve';
 import { setupCommand } from './commands/setup';
 import { syncCommand } from './commands/sync';
 import { workerCommand } from './commands/worker';
+import { UsageError } from './usage-error';
 
 const program = new Command()
   .name('glpi-bridge')
@@ -37,6 +38,10 @@ for (const add of [
 /** Known failures get one clear line and a status; only bugs show a stack. */
 function report(err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode;
+  if (err instanceof UsageError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    return 2;
+  }
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
     return 2;
@@ -50,10 +55,6 @@ function report(err: unknown): number {
     process.stderr.write(
       `error: cannot reach Temporal (${message}); check TEMPORAL_ADDRESS or start it with \`glpi-bridge dev\`\n`,
     );
-    return 1;
-  }
-  if (err instanceof Error && !(err as { stack?: string }).stack?.includes('/node_modules/')) {
-    process.stderr.write(`error: ${message}\n`);
     return 1;
   }
   process.stderr.write(`${err instanceof Error ? err.stack : message}\n`);

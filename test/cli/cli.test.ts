@@ -49,7 +49,7 @@ describe('glpi-bridge CLI', () => {
 
   it('refuses an unknown emulated version with the accepted ones', async () => {
     const result = await runCli(['emulator', '--glpi-version', '8.0']);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(2);
     expect(result.stderr).toContain('--glpi-version must be one of 9.1, 9.5, 10.0, 11.0');
   });
 });

@@ -4,6 +4,7 @@ import { alertEventSchema, issuesOf } from '../../alerts/alert-event';
 import { deliverAlerts } from '../../alerts/deliver-alerts';
 import { fromNagios } from '../../alerts/formats/nagios';
 import { connectClient } from '../../temporal/connection';
+import { UsageError } from '../usage-error';
 
 interface AlertFlags {
   source: string;
@@ -38,9 +39,15 @@ export function alertCommand(program: Command): void {
       set((flags.service ?? vars.SERVICEDESC) ? 'SERVICESTATE' : 'HOSTSTATE', flags.state);
       set((flags.service ?? vars.SERVICEDESC) ? 'SERVICEOUTPUT' : 'HOSTOUTPUT', flags.output);
       set((flags.service ?? vars.SERVICEDESC) ? 'SERVICEPROBLEMID' : 'HOSTPROBLEMID', flags.problemId);
-      const parsed = alertEventSchema.safeParse(fromNagios(vars, flags.source));
+      let event: unknown;
+      try {
+        event = fromNagios(vars, flags.source);
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      const parsed = alertEventSchema.safeParse(event);
       if (!parsed.success) {
-        throw new Error(
+        throw new UsageError(
           `invalid alert: ${issuesOf(parsed.error)
             .map((i) => `${i.field} ${i.message}`)
             .join('; ')}`,

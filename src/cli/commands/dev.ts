@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/config';
 import { isProfileName, PROFILE_NAMES, type ProfileName } from '../../emulator/profiles';
 import { createLogger } from '../../observability/logger';
 import { startLocalStack } from '../local-stack';
+import { UsageError } from '../usage-error';
 
 export interface StackFlags {
   port: string;
@@ -14,9 +15,11 @@ export interface StackFlags {
 export function parseStackFlags(flags: StackFlags) {
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port <= 0 || port > 65535)
-    throw new Error(`--port must be a port number, got '${flags.port}'`);
+    throw new UsageError(`--port must be a port number, got '${flags.port}'`);
   if (!isProfileName(flags.glpiVersion)) {
-    throw new Error(`--glpi-version must be one of ${PROFILE_NAMES.join(', ')}, got '${flags.glpiVersion}'`);
+    throw new UsageError(
+      `--glpi-version must be one of ${PROFILE_NAMES.join(', ')}, got '${flags.glpiVersion}'`,
+    );
   }
   return {
     port,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { GlpiEmulator } from '../../emulator/glpi-emulator';
 import { isProfileName, PROFILE_NAMES } from '../../emulator/profiles';
+import { UsageError } from '../usage-error';
 
 export function emulatorCommand(program: Command): void {
   program
@@ -22,7 +23,7 @@ export function emulatorCommand(program: Command): void {
         latency: string;
       }) => {
         if (!isProfileName(flags.glpiVersion)) {
-          throw new Error(
+          throw new UsageError(
             `--glpi-version must be one of ${PROFILE_NAMES.join(', ')}, got '${flags.glpiVersion}'`,
           );
         }

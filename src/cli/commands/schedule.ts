@@ -6,6 +6,7 @@ import { connectClient } from '../../temporal/connection';
 import { syncInventory } from '../../workflows/sync-inventory';
 import { prepareSync } from './sync';
 import { table } from '../output';
+import { UsageError } from '../usage-error';
 
 async function withClient<T>(fn: (client: Client, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -20,7 +21,7 @@ async function withClient<T>(fn: (client: Client, config: Config) => Promise<T>)
 /** `1h`, `30m`, `1d`: Temporal's duration strings, checked here for a clear error. */
 function parseEvery(every: string): Duration {
   if (!/^\d+\s*(s|m|h|d)$/.test(every.trim()))
-    throw new Error(`--every must look like 30m, 6h or 1d, got '${every}'`);
+    throw new UsageError(`--every must look like 30m, 6h or 1d, got '${every}'`);
   return every.replace(/\s+/g, '') as Duration;
 }
 
@@ -53,7 +54,7 @@ export function scheduleCommand(program: Command): void {
         },
       ) => {
         if (Boolean(flags.every) === Boolean(flags.cron))
-          throw new Error('give exactly one of --every or --cron');
+          throw new UsageError('give exactly one of --every or --cron');
         const { input } = await prepareSync(flags);
         await withClient(async (client, config) => {
           await client.schedule.create({

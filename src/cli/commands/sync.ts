@@ -12,6 +12,7 @@ import {
   type SyncInventoryReport,
 } from '../../workflows/sync-inventory';
 import { makeProgress, progressLine, table } from '../output';
+import { UsageError } from '../usage-error';
 
 interface SyncFlags {
   file: string;
@@ -27,10 +28,10 @@ export async function prepareSync(
 ): Promise<{ input: SyncInventoryInput; source: string; rejected: number }> {
   const isUrl = /^https?:\/\//i.test(flags.file);
   const location = isUrl ? flags.file : resolve(flags.file);
-  if (!isUrl && !existsSync(location)) throw new Error(`--file: ${location} does not exist`);
+  if (!isUrl && !existsSync(location)) throw new UsageError(`--file: ${location} does not exist`);
   const concurrency = Number(flags.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1)
-    throw new Error(`--concurrency must be a whole number >= 1, got '${flags.concurrency}'`);
+    throw new UsageError(`--concurrency must be a whole number >= 1, got '${flags.concurrency}'`);
   const inventory = await readInventory(location, flags.source ?? basename(location).replace(/\.[^.]+$/, ''));
   const source = flags.source ?? inventory.source;
   return {
