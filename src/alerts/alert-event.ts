@@ -36,6 +36,8 @@ export const alertEventSchema = z.object({
     .max(20)
     .optional(),
   labels: z.record(z.string(), z.string()).optional(),
+  /** When the bridge accepted the event (set on delivery): the flap gate judges by it, not by processing time. */
+  receivedAt: z.iso.datetime({ offset: true }).optional(),
 });
 
 export type AlertEvent = z.infer<typeof alertEventSchema>;

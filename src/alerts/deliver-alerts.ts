@@ -15,22 +15,25 @@ export async function deliverAlerts(
   policy: TicketPolicy,
   events: AlertEvent[],
 ): Promise<string[]> {
+  const receivedAt = new Date().toISOString();
   const handles = await Promise.all(
-    events.map((event) =>
-      client.workflow.signalWithStart(ticketLifecycle, {
-        workflowId: ticketWorkflowId(event),
-        taskQueue,
-        args: [{ key: { source: event.source, dedupKey: event.dedupKey }, policy }],
-        signal: alertSignal,
-        signalArgs: [event],
-        typedSearchAttributes: [
-          { key: SEARCH_ATTRIBUTES.alertKey, value: `${event.source}/${event.dedupKey}` },
-          { key: SEARCH_ATTRIBUTES.hostName, value: event.host.name },
-          { key: SEARCH_ATTRIBUTES.phase, value: 'pending' },
-        ],
-        memo: { host: event.host.name, summary: event.summary },
-      }),
-    ),
+    events
+      .map((accepted) => ({ receivedAt, ...accepted }))
+      .map((event) =>
+        client.workflow.signalWithStart(ticketLifecycle, {
+          workflowId: ticketWorkflowId(event),
+          taskQueue,
+          args: [{ key: { source: event.source, dedupKey: event.dedupKey }, policy }],
+          signal: alertSignal,
+          signalArgs: [event],
+          typedSearchAttributes: [
+            { key: SEARCH_ATTRIBUTES.alertKey, value: `${event.source}/${event.dedupKey}` },
+            { key: SEARCH_ATTRIBUTES.hostName, value: event.host.name },
+            { key: SEARCH_ATTRIBUTES.phase, value: 'pending' },
+          ],
+          memo: { host: event.host.name, summary: event.summary },
+        }),
+      ),
   );
   return handles.map((h) => h.workflowId);
 }

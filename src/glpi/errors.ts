@@ -78,15 +78,6 @@ export class GlpiResponseError extends GlpiError {
   readonly retryable = false;
 }
 
-/** Error type names that Temporal must not retry. */
-export const NON_RETRYABLE_GLPI_ERRORS = [
-  'GlpiAuthError',
-  'GlpiRightError',
-  'GlpiNotFoundError',
-  'GlpiRequestError',
-  'GlpiResponseError',
-] as const;
-
 const AUTH_CODES = new Set([
   'ERROR_NOT_ALLOWED_IP',
   'ERROR_APP_TOKEN_PARAMETERS_MISSING',

@@ -147,40 +147,42 @@ export async function ticketLifecycle(input: TicketLifecycleInput): Promise<Tick
 
     switch (state.phase) {
       case 'pending': {
-        if (!state.firstFiringAt) {
-          await condition(() => queue.length > 0);
-          const first = next();
-          if (first.status === 'resolved') {
-            record(first, 'ignored: resolved before any ticket');
-            return close();
-          }
-          state.firstFiringAt = now();
-          state.host = first.host.name;
-          upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.hostName, value: first.host.name }]);
-          queue.unshift(first);
+        await condition(() => queue.length > 0);
+        const first = next();
+        if (first.status === 'resolved') {
+          record(first, 'ignored: resolved before any ticket');
+          return close();
         }
-        // The flap gate: the alert must keep firing for flapSeconds before a ticket opens.
+        state.firstFiringAt = first.receivedAt ?? now();
+        state.host = first.host.name;
+        upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.hostName, value: first.host.name }]);
+        record(first, 'firing');
+        let latest = first;
+        // The flap gate: the alert must keep firing for flapSeconds. Events are judged by when they
+        // arrived, so a backlog (a worker that was down) is gated as it happened.
         const deadline = Date.parse(state.firstFiringAt) + policy.flapSeconds * 1000;
-        let latest: AlertEvent | undefined;
-        while (Date.now() < deadline || queue.length > 0) {
+        for (;;) {
           if (queue.length === 0) {
+            if (Date.now() >= deadline) break;
             await condition(() => queue.length > 0, deadline - Date.now());
             continue;
           }
+          const arrived = Date.parse(queue[0]!.receivedAt ?? now());
+          if (arrived >= deadline) break; // after the gate: the open ticket handles it
           const event = next();
           if (event.status === 'resolved') {
             record(event, 'recovered before the flap gate: no ticket');
             return close();
           }
-          record(event, latest ? 'coalesced while waiting for the flap gate' : 'firing');
+          record(event, 'coalesced while waiting for the flap gate');
           latest = event;
         }
-        const opened = await act.openTicket({ key, incident, event: latest!, policy });
+        const opened = await act.openTicket({ key, incident, event: latest, policy });
         state.ticketId = opened.ticketId;
         state.computerId = opened.computerId;
         state.entityId = opened.entityId;
         state.openedAt = now();
-        state.lastFingerprint = fingerprint(latest!);
+        state.lastFingerprint = fingerprint(latest);
         state.warnings.push(...opened.warnings);
         state.lastEvents[state.lastEvents.length - 1]!.action = `opened ticket ${opened.ticketId}`;
         upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.ticketId, value: opened.ticketId }]);

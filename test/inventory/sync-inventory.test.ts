@@ -1,12 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Worker } from '@temporalio/worker';
 import { GlpiEmulator } from '../../src/emulator/glpi-emulator';
 import { PROFILE_NAMES, type ProfileName } from '../../src/emulator/profiles';
 import type { Row } from '../../src/emulator/itemtypes';
 import { syncInventory, type SyncInventoryInput } from '../../src/workflows/sync-inventory';
-import { testTemporal, testWorker, uniqueId } from '../support/temporal';
+import { startWorkerOn, testTemporal, uniqueId } from '../support/temporal';
 
 const EXAMPLE = resolve(__dirname, '../../examples/inventory.json');
 const FRENCH_CSV = resolve(__dirname, '../../examples/inventory-fr.csv');
@@ -22,11 +21,8 @@ function writeInventory(name: string, items: unknown[], source = 'mon'): string 
 describe.each(PROFILE_NAMES.map((p) => [p]))('inventory sync on GLPI %s', (profile: ProfileName) => {
   let env: Awaited<ReturnType<typeof testTemporal>>;
   let emulator: GlpiEmulator;
-  let worker: Worker;
-  let closeWorker: () => Promise<void>;
-  let running: Promise<void>;
+  let stop: () => Promise<void>;
 
-  const glpi = (e: GlpiEmulator) => ({ url: e.url, appToken: e.appToken, userToken: e.userToken });
   const run = (input: SyncInventoryInput) =>
     env.client.workflow.execute(syncInventory, {
       taskQueue: env.taskQueue,
@@ -42,16 +38,9 @@ describe.each(PROFILE_NAMES.map((p) => [p]))('inventory sync on GLPI %s', (profi
   });
   beforeEach(async () => {
     emulator = new GlpiEmulator({ profile });
-    await emulator.start();
-    ({ worker, close: closeWorker } = await testWorker(env, glpi(emulator)));
-    running = worker.run();
+    ({ stop } = await startWorkerOn(env, emulator));
   });
-  afterEach(async () => {
-    worker.shutdown();
-    await running;
-    await closeWorker();
-    await emulator.stop();
-  });
+  afterEach(() => stop());
   afterAll(async () => env.close());
 
   it('creates everything exactly as mapped, then a second sync writes nothing', async () => {

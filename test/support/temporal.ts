@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { createWorker } from '../../src/worker/create-worker';
 import type { GlpiClientOptions } from '../../src/glpi/glpi-client';
+import type { GlpiEmulator } from '../../src/emulator/glpi-emulator';
 
 let runtimeInstalled = false;
 
@@ -54,4 +55,26 @@ export async function testWorker(
 
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Starts `emulator` and a worker on it (real activities); `stop` undoes both. */
+export async function startWorkerOn(
+  env: { connection: NativeConnection; taskQueue: string },
+  emulator: GlpiEmulator,
+): Promise<{ stop: () => Promise<void> }> {
+  await emulator.start();
+  const { worker, close } = await testWorker(env, {
+    url: emulator.url,
+    appToken: emulator.appToken,
+    userToken: emulator.userToken,
+  });
+  const running = worker.run();
+  return {
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await close();
+      await emulator.stop();
+    },
+  };
 }

@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Worker } from '@temporalio/worker';
 import type { AlertEvent } from '../../src/alerts/alert-event';
 import { deliverAlerts } from '../../src/alerts/deliver-alerts';
 import { DEFAULT_TICKET_POLICY, type TicketPolicy } from '../../src/alerts/ticket-policy';
@@ -8,7 +7,7 @@ import { GlpiEmulator } from '../../src/emulator/glpi-emulator';
 import type { Row } from '../../src/emulator/itemtypes';
 import { PROFILE_NAMES, type ProfileName } from '../../src/emulator/profiles';
 import { ticketStateQuery, type TicketState } from '../../src/workflows/ticket-lifecycle';
-import { testTemporal, testWorker, uniqueId } from '../support/temporal';
+import { startWorkerOn, testTemporal, uniqueId } from '../support/temporal';
 
 const ALL = { userId: 2, activeEntities: new Set<number>() };
 
@@ -31,9 +30,7 @@ async function eventually<T>(
 describe.each(PROFILE_NAMES.map((p) => [p]))('ticket lifecycle on GLPI %s', (profile: ProfileName) => {
   let env: Awaited<ReturnType<typeof testTemporal>>;
   let emulator: GlpiEmulator;
-  let worker: Worker;
-  let closeWorker: () => Promise<void>;
-  let running: Promise<void>;
+  let stop: () => Promise<void>;
   let computer: Row;
   let site: Row;
   let source: string;
@@ -77,20 +74,9 @@ describe.each(PROFILE_NAMES.map((p) => [p]))('ticket lifecycle on GLPI %s', (pro
     });
     computer = emulator.db.insert('Computer', { name: 'srv-alert', entities_id: site.id });
     ALL.activeEntities = new Set(emulator.db.subtree(0));
-    await emulator.start();
-    ({ worker, close: closeWorker } = await testWorker(env, {
-      url: emulator.url,
-      appToken: emulator.appToken,
-      userToken: emulator.userToken,
-    }));
-    running = worker.run();
+    ({ stop } = await startWorkerOn(env, emulator));
   });
-  afterEach(async () => {
-    worker.shutdown();
-    await running;
-    await closeWorker();
-    await emulator.stop();
-  });
+  afterEach(() => stop());
   afterAll(async () => env.close());
 
   it('opens one ticket linked to the computer, in its entity, with the mapped urgency; repeats and a lost response change nothing', async () => {
@@ -246,5 +232,43 @@ describe.each(PROFILE_NAMES.map((p) => [p]))('ticket lifecycle on GLPI %s', (pro
       ),
     );
     expect(tickets()).toHaveLength(50);
+  });
+});
+
+describe('ticket lifecycle with a backlog', () => {
+  it('handles firing, update and recovery that all arrived before any worker ran: one ticket, one follow-up, solved', async () => {
+    const env = await testTemporal();
+    const emulator = new GlpiEmulator({ profile: '10.0' });
+    emulator.db.insert('Computer', { name: 'srv-backlog', entities_id: 0 });
+    const source = uniqueId('backlog');
+    const base = {
+      source,
+      dedupKey: 'k',
+      severity: 'critical' as const,
+      host: { name: 'srv-backlog' },
+      summary: 'down',
+    };
+    const policy = { ...DEFAULT_TICKET_POLICY, reopenWindowSeconds: 1 };
+    for (const event of [
+      { ...base, status: 'firing' as const },
+      { ...base, status: 'firing' as const },
+      { ...base, status: 'firing' as const, severity: 'major' as const, summary: 'degraded' },
+      { ...base, status: 'resolved' as const, summary: 'up' },
+    ]) {
+      await deliverAlerts(env.client, env.taskQueue, policy, [event]);
+    }
+    const { stop } = await startWorkerOn(env, emulator);
+    try {
+      const final = (await env.client.workflow.getHandle(`ticket/${source}/k`).result()) as TicketState;
+      expect(final.phase).toBe('closed');
+      expect(final.counts).toMatchObject({ events: 4, coalesced: 1, followups: 1 });
+      const tickets = emulator.rows('Ticket');
+      expect(tickets).toHaveLength(1);
+      expect(tickets[0]!.status).toBe(5);
+      expect(emulator.rows('ITILFollowup')).toHaveLength(1);
+    } finally {
+      await stop();
+      await env.close();
+    }
   });
 });
