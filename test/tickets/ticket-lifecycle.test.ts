@@ -272,3 +272,90 @@ describe('ticket lifecycle with a backlog', () => {
     }
   });
 });
+
+describe('ticket policy details', () => {
+  let env: Awaited<ReturnType<typeof testTemporal>>;
+  let emulator: GlpiEmulator;
+  let stop: () => Promise<void>;
+  let source: string;
+  const fire = (summary: string, severity: AlertEvent['severity'] = 'critical'): AlertEvent => ({
+    source,
+    dedupKey: 'p',
+    status: 'firing',
+    severity,
+    host: { name: 'no-such-host' },
+    summary,
+  });
+
+  beforeEach(async () => {
+    env = await testTemporal();
+    source = uniqueId('policy');
+    emulator = new GlpiEmulator({ profile: '10.0' });
+    const infra = emulator.db.insert('ITILCategory', { name: 'Infra', completename: 'Infra' });
+    emulator.db.insert('ITILCategory', {
+      name: 'Servers',
+      itilcategories_id: infra.id,
+      completename: 'Infra > Servers',
+    });
+    ({ stop } = await startWorkerOn(env, emulator));
+  });
+  afterEach(async () => {
+    await stop();
+    await env.close();
+  });
+
+  it('files the ticket under the configured category, the default entity and the mapped severity', async () => {
+    const policy = {
+      ...DEFAULT_TICKET_POLICY,
+      category: 'Infra > Servers',
+      severity: { ...DEFAULT_TICKET_POLICY.severity, warning: { urgency: 2, impact: 1 } },
+    };
+    await deliverAlerts(env.client, env.taskQueue, policy, [fire('slow', 'warning')]);
+    const [ticket] = await eventually(
+      () => emulator.rows('Ticket'),
+      (t) => t.length === 1,
+    );
+    const category = emulator.rows('ITILCategory').find((c) => c.completename === 'Infra > Servers')!;
+    expect(ticket).toMatchObject({
+      itilcategories_id: category.id,
+      entities_id: 0,
+      urgency: 2,
+      impact: 1,
+      name: '[warning] no-such-host: slow',
+    });
+    expect(emulator.rows('Item_Ticket')).toHaveLength(0);
+  });
+
+  it('opens the ticket without a category, and says so, when the configured one does not exist', async () => {
+    await deliverAlerts(env.client, env.taskQueue, { ...DEFAULT_TICKET_POLICY, category: 'Infra > Nope' }, [
+      fire('x'),
+    ]);
+    const handle = env.client.workflow.getHandle(`ticket/${source}/p`);
+    const state = await eventually(
+      () => handle.query(ticketStateQuery),
+      (s) => s.phase === 'open',
+    );
+    expect(state.warnings).toEqual([expect.stringContaining("ITIL category 'Infra > Nope' does not exist")]);
+    expect(emulator.rows('Ticket')[0]!.itilcategories_id).toBe(0);
+  });
+
+  it("keeps a long-flapping alert's history small by continuing as new, with its ticket and counts", async () => {
+    const policy = { ...DEFAULT_TICKET_POLICY, maxHistoryEvents: 40 };
+    const handle = env.client.workflow.getHandle(`ticket/${source}/p`);
+    for (let i = 0; i < 12; i++) {
+      await deliverAlerts(env.client, env.taskQueue, policy, [fire(`value ${i}`)]);
+      await eventually(
+        () => handle.query(ticketStateQuery),
+        (s) => s.counts.events === i + 1,
+      );
+    }
+    const state = await handle.query(ticketStateQuery);
+    expect(state.counts).toMatchObject({ events: 12, followups: 11 });
+    expect(emulator.rows('Ticket')).toHaveLength(1);
+    const runs = [];
+    for await (const run of env.client.workflow.list({ query: `WorkflowId = "ticket/${source}/p"` }))
+      runs.push(run);
+    expect(runs.length).toBeGreaterThan(1);
+    expect(state.ticketId).toBe(emulator.rows('Ticket')[0]!.id);
+  });
+});
