@@ -3,7 +3,7 @@
  * same process, and alert-to-ticket latency through the HTTP receiver, on a real Temporal dev server and the
  * GLPI emulator with injected latency. Writes bench/results/latest.json and BENCHMARKS.md.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir, type as osType, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -343,6 +343,40 @@ function markdown(r: Record<string, unknown>): string {
       '| receiver 202 → ticket in GLPI p50 | p95 | p99 | tickets created / expected | non-202 answers | GLPI requests per alert |',
       '|---|---|---|---|---|---|',
       `| ${l.p50} ms | ${l.p95} ms | ${l.p99} ms | ${String(alerts.ticketsCreated)} / ${String(alerts.ticketsExpected)} | ${String(alerts.non202)} | ${String(alerts.glpiRequestsPerAlert)} |`,
+    );
+  }
+  const faultsFile = resolve(args.out!, '..', 'faults.json');
+  if (existsSync(faultsFile)) {
+    const f = JSON.parse(readFileSync(faultsFile, 'utf8')) as {
+      command: string;
+      date: string;
+      items: number;
+      alerts: number;
+      problems: number;
+      seconds: number;
+      faultsInjected: Record<string, number>;
+      disruptions: string[];
+      activityRetries: number;
+      glpiRequests: number;
+      historiesScanned: number;
+      secretsLooked: number;
+      checks: { what: string; ok: boolean; detail: string }[];
+    };
+    lines.push(
+      '',
+      '## Fault suite',
+      '',
+      `Produced by \`${f.command}\` on ${f.date} (${f.seconds} s): ${f.items} items and ${f.alerts} alerts over ${f.problems} problems while the emulator injected ${Object.entries(
+        f.faultsInjected,
+      )
+        .map(([k, v]) => `${v} ${k}`)
+        .join(
+          ', ',
+        )} faults, with ${f.disruptions.join('; ')}. ${f.activityRetries} activity retries recorded in histories; ${f.glpiRequests} GLPI requests.`,
+      '',
+      '| check | result | detail |',
+      '|---|---|---|',
+      ...f.checks.map((c) => `| ${c.what} | ${c.ok ? 'ok' : '**FAIL**'} | ${c.detail} |`),
     );
   }
   return `${lines.join('\n')}\n`;

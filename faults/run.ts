@@ -6,7 +6,7 @@
  * Exit status 0 only when every check passes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -60,6 +60,7 @@ async function persist<T>(what: string, fn: () => Promise<T>, timeoutMs = 600_00
 }
 
 async function main(): Promise<void> {
+  const startedAt = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'glpi-bridge-faults-'));
   const port = await freePort();
   const dbFile = join(dir, 'temporal.db');
@@ -223,8 +224,10 @@ async function main(): Promise<void> {
 
   // ---- checks ----
   const failures: string[] = [];
+  const checks: { what: string; ok: boolean; detail: string }[] = [];
   const check = (what: string, ok: boolean, detail = '') => {
     log(`${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? `: ${detail}` : ''}`);
+    checks.push({ what, ok, detail });
     if (!ok) failures.push(what);
   };
   const dupes = (rows: Row[], key: (r: Row) => string) => {
@@ -313,6 +316,23 @@ async function main(): Promise<void> {
   log(
     `faults injected: ${JSON.stringify(emulator.faults.injected)}; activity retries recorded in histories: ${retries}; worker restarts besides the kill: ${workerRestarts}; GLPI requests: ${emulator.counters.total}`,
   );
+  const figures = {
+    command: 'npm run test:faults',
+    date: new Date().toISOString(),
+    items: ITEMS,
+    alerts: alertsSent,
+    problems: KEYS,
+    seconds: Math.round((Date.now() - startedAt) / 1000),
+    faultsInjected: emulator.faults.injected,
+    disruptions: ['worker SIGKILL at 30% and restart', 'Temporal dev server stop and restart at 60%'],
+    activityRetries: retries,
+    glpiRequests: emulator.counters.total,
+    historiesScanned: histories,
+    secretsLooked: secrets.length,
+    checks,
+  };
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(root, 'bench', 'results', 'faults.json'), `${JSON.stringify(figures, null, 2)}\n`);
   stopping = true;
   worker?.kill('SIGTERM');
   await connection.close();
