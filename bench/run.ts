@@ -77,7 +77,9 @@ async function main(): Promise<void> {
   const items = makeItems(ITEMS);
   writeFileSync(inventoryPath, JSON.stringify({ source: 'bench', items }));
   const results: Record<string, unknown> = {
-    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(
+      ' ',
+    ),
     date: new Date().toISOString(),
     machine: {
       cpus: cpus().length,
