@@ -7,7 +7,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,6 +19,7 @@ import type { Row } from '../src/emulator/itemtypes';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server';
 import { syncInventory } from '../src/workflows/sync-inventory';
 import { ticketStateQuery } from '../src/workflows/ticket-lifecycle';
+import { freePort } from '../test/support/ports';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,16 +33,6 @@ const KEYS = Number(args.keys);
 const root = resolve(__dirname, '..');
 const PASSWORD = 'faults-password-Zq81';
 const log = (line: string) => process.stdout.write(`[faults] ${line}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((r) => {
-    const s = createNetServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => r(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,18 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { freePort } from '../support/ports';
 
 const BIN = resolve(__dirname, '../../bin/glpi-bridge');
-
-async function freePort(): Promise<number> {
-  return new Promise((r) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => r(port));
-    });
-  });
-}
 
 /** Starts a long-running command, waits for a line of its output, and stops it with a signal. */
 async function runUntil(args: string[], wanted: RegExp, env: Record<string, string> = {}) {

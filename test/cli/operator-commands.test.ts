@@ -1,20 +1,10 @@
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { GlpiEmulator } from '../../src/emulator/glpi-emulator';
 import { runCli } from '../support/cli';
-import { testTemporal, testWorker, uniqueId } from '../support/temporal';
+import { startWorkerOn, testTemporal, uniqueId } from '../support/temporal';
+import { freePort } from '../support/ports';
 
 const EXAMPLE = resolve(__dirname, '../../examples/inventory.json');
-
-async function freePort(): Promise<number> {
-  return new Promise((r) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => r(port));
-    });
-  });
-}
 
 describe('operator commands against a real Temporal', () => {
   let env: Awaited<ReturnType<typeof testTemporal>>;
@@ -29,14 +19,7 @@ describe('operator commands against a real Temporal', () => {
   afterAll(() => env.close());
 
   it('sync --wait shows progress and the per-item table, and exits 0 when all synced', async () => {
-    const emulator = new GlpiEmulator();
-    await emulator.start();
-    const { worker, close } = await testWorker(env, {
-      url: emulator.url,
-      appToken: emulator.appToken,
-      userToken: emulator.userToken,
-    });
-    const running = worker.run();
+    const { stop } = await startWorkerOn(env, new GlpiEmulator());
     try {
       const result = await runCli(['sync', '--file', EXAMPLE, '--wait'], temporalEnv);
       expect(result.stdout).toMatch(/^Started inventory\/servicenav\//);
@@ -47,10 +30,7 @@ describe('operator commands against a real Temporal', () => {
       expect(result.stderr).toMatch(/\[#+\] 3\/3 100%/);
       expect(result.status).toBe(0);
     } finally {
-      worker.shutdown();
-      await running;
-      await close();
-      await emulator.stop();
+      await stop();
     }
   });
 
