@@ -141,7 +141,6 @@ export async function syncInventory(input: SyncInventoryInput): Promise<SyncInve
           outcome: 'unchanged',
           computerId: plan.computerId,
           contractId: plan.contractId,
-          changes: [],
         });
         return false;
       });
@@ -206,11 +205,17 @@ async function syncOne(
           : String((err as Error)?.message ?? err);
     report = { id: item.id, label: item.label, outcome: 'failed', error: message };
   }
-  record(state, report);
+  record(state, report, dryRun);
 }
 
-function record(state: Carried, report: ItemReport): void {
-  state.items.push(report);
+/**
+ * The batch keeps one compact entry per item (it is carried across continue-as-new and returned, within
+ * Temporal's payload limits for 10,000 items): the changes of updated items and the plan of a dry run;
+ * what a created item got is in its own workflow's result.
+ */
+function record(state: Carried, report: ItemReport, plan = false): void {
+  const { changes, ...entry } = report;
+  state.items.push(plan || report.outcome === 'updated' ? { ...entry, changes } : entry);
   state.progress.done += 1;
   state.progress[report.outcome] += 1;
 }
