@@ -201,6 +201,24 @@ describe.each(PROFILE_NAMES.map((p) => [p]))('inventory sync on GLPI %s', (profi
     expect(emulator.rows('Computer')).toHaveLength(3);
   });
 
+  it('accepts the inventory inline in the workflow input, as the Temporal UI start form sends it', async () => {
+    const report = await run({
+      inventory: {
+        source: 'ui',
+        items: [
+          { id: 'u1', label: 'from-ui', importDate: '2026-11-27' },
+          { id: 'u2', importDate: '2026-11-27' },
+        ],
+      },
+    });
+    expect(report.source).toBe('ui');
+    expect(report.progress).toMatchObject({ total: 1, created: 1, rejected: 1 });
+    expect(report.rejected).toEqual([
+      { row: 2, id: 'u2', field: 'label', reason: expect.stringContaining('required') },
+    ]);
+    expect(emulator.rows('Computer').map((c) => c.name)).toEqual(['from-ui']);
+  });
+
   it('writes nothing in a dry run and returns the plan', async () => {
     const report = await run({ location: EXAMPLE, dryRun: true });
     expect(emulator.counters.writes).toBe(0);
