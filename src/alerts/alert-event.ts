@@ -59,8 +59,3 @@ export function issuesOf(error: z.ZodError, prefix = ''): FieldIssue[] {
 export function ticketWorkflowId(event: Pick<AlertEvent, 'source' | 'dedupKey'>): string {
   return `ticket/${event.source}/${event.dedupKey}`;
 }
-
-/** What makes two notifications "the same": repeats of it are coalesced, a change becomes a follow-up. */
-export function eventFingerprint(event: AlertEvent): string {
-  return JSON.stringify([event.status, event.severity, event.summary, event.details ?? '']);
-}

@@ -65,7 +65,12 @@ export class DropdownResolver {
     const key = `${itemtype}\u0000${name.toLowerCase()}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
-    if (dryRun) return (await findExact(client, itemtype, 'name', name))[0]?.id;
+    if (dryRun) {
+      // A value that exists is cached like any other; only "would be created" is asked again next time.
+      const found = (await findExact(client, itemtype, 'name', name))[0]?.id;
+      if (found !== undefined) this.cache.set(key, Promise.resolve(found));
+      return found;
+    }
     const pending = (async () => {
       const existing = await findExact(client, itemtype, 'name', name);
       // The oldest wins, so that every worker settles on the same value if duplicates ever exist.
