@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
-import { createReceiver } from '../src/alerts/receiver';
+import { createReceiver } from '../src/receiver/receiver';
 import { DEFAULT_TICKET_POLICY } from '../src/alerts/ticket-policy';
 import { GlpiEmulator } from '../src/emulator/glpi-emulator';
 import type { ProfileName } from '../src/emulator/profiles';

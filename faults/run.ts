@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import type { AlertEvent } from '../src/alerts/alert-event';
-import { deliverAlerts } from '../src/alerts/deliver-alerts';
+import { deliverAlerts } from '../src/delivery/deliver-alerts';
 import { DEFAULT_TICKET_POLICY } from '../src/alerts/ticket-policy';
 import { GlpiEmulator } from '../src/emulator/glpi-emulator';
 import type { Row } from '../src/emulator/itemtypes';

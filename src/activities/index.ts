@@ -1,34 +1,44 @@
+import type { WorkerSettings } from '../config/worker-settings';
 import { GlpiClient, type GlpiClientOptions } from '../glpi/glpi-client';
 import { DropdownResolver } from '../glpi/lookups';
+import { withFailureBoundary } from './failure-boundary';
 import { GlpiSessions } from './glpi-sessions';
-import { createInventoryActivities } from './inventory-activities';
-import { createInventoryPlanner } from './inventory-plan';
+import { createInventoryActivities, InventorySnapshots, SourceSnapshots } from './inventory';
 import { createSessionActivities } from './session-activities';
-import { createTicketActivities } from './ticket-activities';
+import { createTicketActivities } from './tickets/ticket-activities';
 
 export interface ActivityDeps {
   /** How to reach GLPI; credentials stay in the worker. */
   glpi: GlpiClientOptions;
+  /** The worker's settings, which workflows read at their start (`loadSettings`). */
+  settings: WorkerSettings;
   /** Sent with outbound webhooks (X-Glpi-Bridge-Token) so the receiving side can trust them. */
   outboundToken?: string;
+  /** Where the worker keeps each sync run's inventory snapshot (DATA_DIR); memory only when absent. */
+  snapshotDir?: string;
 }
 
 /** Every activity of glpi-bridge, built from their dependencies (Temporal's factory pattern). */
 export function createActivities(deps: ActivityDeps) {
   const sessions = new GlpiSessions(() => new GlpiClient(deps.glpi));
   const dropdowns = new DropdownResolver();
+  const activities = withFailureBoundary({
+    /** The worker's settings; run as a local activity, so that its answer is recorded for replay. */
+    loadSettings: async (): Promise<WorkerSettings> => deps.settings,
+    ...createSessionActivities({ sessions }),
+    ...createInventoryActivities({
+      sessions,
+      dropdowns,
+      snapshots: new InventorySnapshots(deps.snapshotDir),
+      sourceSnapshots: new SourceSnapshots(),
+    }),
+    ...createTicketActivities({ sessions, dropdowns, outboundToken: deps.outboundToken }),
+  });
   return {
-    activities: {
-      ...createSessionActivities({ sessions }),
-      ...createInventoryActivities({ sessions, dropdowns }),
-      ...createInventoryPlanner({ sessions, dropdowns }),
-      ...createTicketActivities({ sessions, dropdowns, outboundToken: deps.outboundToken }),
-    },
+    activities,
     /** Ends the worker's GLPI sessions; call on shutdown. */
     close: () => sessions.killAll(),
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>['activities'];
-export type { ItemPlan } from './inventory-plan';
-export type { MissingHost, ComputerResult, ContractResult, StepResult } from './inventory-activities';

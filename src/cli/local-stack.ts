@@ -90,6 +90,9 @@ export async function startLocalStack(
     namespace: 'default',
     taskQueue,
     glpi,
+    settings: config.settings,
+    outboundToken: config.outboundToken,
+    snapshotDir: join(resolve(config.dataDir), 'inventory-snapshots'),
   });
   const clientConnection = await Connection.connect({ address: server.address });
   const client = new Client({ connection: clientConnection, namespace: 'default' });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../alerts/alert-event';
-import { DEFAULT_TICKET_POLICY, type TicketPolicy } from '../alerts/ticket-policy';
+import { DEFAULT_TICKET_POLICY } from '../alerts/ticket-policy';
+import { DEFAULT_GLPI_ENTITY, DEFAULT_WORKER_SETTINGS, type WorkerSettings } from './worker-settings';
 
 /**
  * Every setting of glpi-bridge, read from environment variables. One schema, validated once at start-up,
@@ -77,7 +78,13 @@ const envSchema = z.object({
   GLPI_PASSWORD: optionalText,
   GLPI_CA_FILE: optionalText,
   GLPI_TIMEOUT_MS: positiveInt('e.g. 30000').default(30_000),
-  GLPI_ENTITY: z.string().trim().min(1).default('Supervision'),
+  GLPI_ENTITY: z.string().trim().min(1).default(DEFAULT_GLPI_ENTITY),
+  SYNC_RETRY_MAX_INTERVAL_SECONDS: seconds
+    .refine((v) => v > 0, { error: 'must be greater than 0' })
+    .default(DEFAULT_WORKER_SETTINGS.inventoryRetry.maxIntervalSeconds),
+  SYNC_RETRY_BUDGET_SECONDS: seconds
+    .refine((v) => v > 0, { error: 'must be greater than 0' })
+    .default(DEFAULT_WORKER_SETTINGS.inventoryRetry.budgetSeconds),
 
   LOG_LEVEL: z
     .string()
@@ -173,15 +180,13 @@ export interface Config {
   temporal: TemporalSettings;
   /** Absent when no GLPI is configured: the local commands then use the embedded emulator. */
   glpi?: GlpiSettings;
-  /** Name of the sub-entity, under the root entity, that holds everything the bridge writes. */
-  glpiEntity: string;
+  /** What the worker owns and workflows read at their start: sub-entity, retries, ticket policy. */
+  settings: WorkerSettings;
   logLevel: LogLevel;
   metricsPort: number;
   dataDir: string;
   /** The alert receiver (`glpi-bridge serve`). */
   receiver: { host: string; port: number; token?: string; hmacSecret?: string };
-  /** How alerts become tickets; given to each new ticket workflow. */
-  ticketPolicy: TicketPolicy;
   /** Worker side: sent with outbound webhooks. */
   outboundToken?: string;
 }
@@ -237,7 +242,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           timeoutMs: env.GLPI_TIMEOUT_MS,
         }
       : undefined,
-    glpiEntity: env.GLPI_ENTITY,
     logLevel: env.LOG_LEVEL,
     metricsPort: env.METRICS_PORT,
     dataDir: env.DATA_DIR,
@@ -247,19 +251,26 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       token: env.RECEIVER_TOKEN,
       hmacSecret: env.RECEIVER_HMAC_SECRET,
     },
-    ticketPolicy: {
-      ...DEFAULT_TICKET_POLICY,
-      flapSeconds: env.TICKET_FLAP_SECONDS,
-      reopenWindowSeconds: env.TICKET_REOPEN_WINDOW_SECONDS,
-      syncIntervalSeconds: env.TICKET_SYNC_INTERVAL_SECONDS,
-      solveOnRecovery: env.TICKET_SOLVE_ON_RECOVERY === 'true',
-      category: env.TICKET_CATEGORY,
-      requestSource: env.TICKET_REQUEST_SOURCE,
-      defaultEntityId: env.TICKET_DEFAULT_ENTITY_ID,
-      severity: { ...DEFAULT_TICKET_POLICY.severity, ...env.TICKET_SEVERITY_MAP },
-      titleTemplate: env.TICKET_TITLE_TEMPLATE,
-      contentTemplate: env.TICKET_CONTENT_TEMPLATE,
-      outboundWebhookUrl: env.OUTBOUND_WEBHOOK_URL,
+    settings: {
+      glpiEntity: env.GLPI_ENTITY,
+      inventoryRetry: {
+        maxIntervalSeconds: env.SYNC_RETRY_MAX_INTERVAL_SECONDS,
+        budgetSeconds: env.SYNC_RETRY_BUDGET_SECONDS,
+      },
+      tickets: {
+        ...DEFAULT_TICKET_POLICY,
+        flapSeconds: env.TICKET_FLAP_SECONDS,
+        reopenWindowSeconds: env.TICKET_REOPEN_WINDOW_SECONDS,
+        syncIntervalSeconds: env.TICKET_SYNC_INTERVAL_SECONDS,
+        solveOnRecovery: env.TICKET_SOLVE_ON_RECOVERY === 'true',
+        category: env.TICKET_CATEGORY,
+        requestSource: env.TICKET_REQUEST_SOURCE,
+        defaultEntityId: env.TICKET_DEFAULT_ENTITY_ID,
+        severity: { ...DEFAULT_TICKET_POLICY.severity, ...env.TICKET_SEVERITY_MAP },
+        titleTemplate: env.TICKET_TITLE_TEMPLATE,
+        contentTemplate: env.TICKET_CONTENT_TEMPLATE,
+        outboundWebhookUrl: env.OUTBOUND_WEBHOOK_URL,
+      },
     },
     outboundToken: env.OUTBOUND_WEBHOOK_TOKEN,
   };

@@ -16,6 +16,8 @@ export abstract class GlpiError extends Error {
   readonly code: string;
   readonly status?: number;
   readonly request?: string;
+  /** What GLPI's `Retry-After` header asked for (429, 503). */
+  retryAfterMs?: number;
   constructor(message: string, details: GlpiErrorDetails) {
     super(message);
     this.code = details.code;

@@ -7,6 +7,7 @@ import {
   GlpiError,
   GlpiNetworkError,
   GlpiResponseError,
+  GlpiServerError,
   GlpiTimeoutError,
 } from './errors';
 import * as s from './schemas';
@@ -29,6 +30,24 @@ export interface GlpiClientOptions {
   maxSockets?: number;
   /** Called once per HTTP exchange (method, path, status or error code, milliseconds). */
   onRequest?: (event: { method: string; path: string; status: number | string; ms: number }) => void;
+  /**
+   * Retries of one idempotent request (a read, a search, `initSession`, `changeActiveEntities`,
+   * `killSession`) that failed in a way that can pass (connection refused or reset, timeout, 5xx, 429),
+   * inside the client, so that one flaky request does not fail a whole multi-request activity. Writes are
+   * never retried here: the activity that makes them looks before it writes, and Temporal retries it.
+   */
+  retry?: ClientRetryOptions;
+  /** Called before each such retry (the worker counts them in its metrics). */
+  onRetry?: (event: { request: string; attempt: number; delayMs: number; reason: string }) => void;
+}
+
+export interface ClientRetryOptions {
+  /** Tries in all, the first included; 1 disables retries. @default 3 */
+  attempts?: number;
+  /** No retry starts later than this after the first try; a longer `Retry-After` gives up. @default 5000 */
+  budgetMs?: number;
+  /** First delay, doubled each time, with ±50 % jitter. @default 250 */
+  initialDelayMs?: number;
 }
 
 export interface Range {
@@ -75,6 +94,9 @@ export interface AddResult {
 type Query = Record<string, unknown>;
 
 const SESSION_INVALID = 'ERROR_SESSION_TOKEN_INVALID';
+
+/** Requests that change nothing on a second try (their only writes are to the session itself). */
+const IDEMPOTENT_POSTS = new Set(['changeActiveEntities']);
 
 /**
  * The one place where GLPI is called. Typed, validated with zod, aware of GLPI's version differences,
@@ -136,11 +158,31 @@ export class GlpiClient {
 
   /** The GLPI version, read once per client. */
   async version(): Promise<GlpiVersion> {
-    this.versionInfo ??= this.getGlpiConfig().then((cfg) => parseGlpiVersion(cfg.version));
+    this.versionInfo ??= this.readVersion();
     return this.versionInfo.catch((err: unknown) => {
       this.versionInfo = undefined;
       throw err;
     });
+  }
+
+  /** getGlpiConfig exists from 9.2; GLPI 9.1 keeps its version in a Config row. */
+  private async readVersion(): Promise<GlpiVersion> {
+    try {
+      return parseGlpiVersion((await this.getGlpiConfig()).version);
+    } catch (err) {
+      if (!(err instanceof GlpiError && err.code === 'ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM')) throw err;
+    }
+    const rows = await this.call('GET', 'Config', s.itemRows, {
+      query: { 'searchText[name]': '^version$', range: '0-49' },
+    });
+    const row = rows.find((r) => r.name === 'version' && (r.context ?? 'core') === 'core');
+    if (!row) {
+      throw new GlpiResponseError('GLPI GET /Config has no version row: cannot tell the GLPI version', {
+        code: 'UNEXPECTED_RESPONSE',
+        request: 'GET /Config',
+      });
+    }
+    return parseGlpiVersion(String(row.value));
   }
 
   async features(): Promise<GlpiFeatures> {
@@ -267,6 +309,34 @@ export class GlpiClient {
     await this.call('PUT', `${itemtype}/${id}`, s.changedMany, { body: { input } });
   }
 
+  /**
+   * Updates several items in one request (`PUT /Itemtype` with a list, every version from 9.1.2). Returns
+   * the ids GLPI did not update with its reason; a 207 partial failure is reported, not thrown.
+   */
+  async updateMany(
+    itemtype: string,
+    inputs: (Record<string, unknown> & { id: number })[],
+  ): Promise<Map<number, string>> {
+    const { status, data } = await this.request('PUT', itemtype, { body: { input: inputs } }, [207]);
+    const entries = status === 207 && Array.isArray(data) ? data[1] : data;
+    const failed = new Map<number, string>();
+    const done = new Set<number>();
+    for (const entry of this.parse(s.changedMany, entries, `PUT /${itemtype}`)) {
+      for (const [key, value] of Object.entries(entry)) {
+        if (!/^\d+$/.test(key)) continue;
+        if (value === true || value === 'true') done.add(Number(key));
+        else
+          failed.set(
+            Number(key),
+            typeof entry.message === 'string' && entry.message ? entry.message : 'refused',
+          );
+      }
+    }
+    // GLPI 10 leaves a missing item out of the answer instead of reporting it.
+    for (const { id } of inputs) if (!done.has(id) && !failed.has(id)) failed.set(id, 'Item not found');
+    return failed;
+  }
+
   async delete(itemtype: string, id: number, options: { forcePurge?: boolean } = {}): Promise<void> {
     const query = options.forcePurge ? { force_purge: true } : undefined;
     // 9.1.0/9.1.1 answer 204 with no body.
@@ -373,8 +443,41 @@ export class GlpiClient {
     }
   }
 
-  /** One HTTP exchange. Errors become typed GlpiErrors that carry no secret. */
+  /** One exchange, retried inside the client when it is idempotent and failed in a way that can pass. */
   private async exchange(
+    method: Method,
+    path: string,
+    options: { query?: Query; body?: unknown; token?: string; authorization?: string },
+    acceptedErrors: number[] = [],
+  ): Promise<{ status: number; data: unknown; headers: AxiosResponse['headers'] }> {
+    const upper = method.toUpperCase();
+    const idempotent = upper === 'GET' || (upper === 'POST' && IDEMPOTENT_POSTS.has(path));
+    const attempts = idempotent ? Math.max(1, this.options.retry?.attempts ?? 3) : 1;
+    const budgetMs = this.options.retry?.budgetMs ?? 5_000;
+    const first = Date.now();
+    let delay = this.options.retry?.initialDelayMs ?? 250;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.send(method, path, options, acceptedErrors);
+      } catch (err) {
+        if (attempt >= attempts || !transient(err)) throw err;
+        const jittered = Math.round(delay * (0.5 + Math.random()));
+        const wait = Math.max(jittered, err.retryAfterMs ?? 0);
+        if (Date.now() + wait - first > budgetMs) throw err;
+        this.options.onRetry?.({
+          request: `${upper} /${path}`,
+          attempt: attempt + 1,
+          delayMs: wait,
+          reason: err.code,
+        });
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        delay *= 2;
+      }
+    }
+  }
+
+  /** One HTTP exchange. Errors become typed GlpiErrors that carry no secret. */
+  private async send(
     method: Method,
     path: string,
     options: { query?: Query; body?: unknown; token?: string; authorization?: string },
@@ -418,8 +521,24 @@ export class GlpiClient {
     const body = s.errorBody.safeParse(data);
     const [code, message] = body.success ? body.data : ['HTTP_' + response.status, ''];
     const text = typeof message === 'string' ? message.replace(/; view documentation.*$/, '') : '';
-    throw classifyGlpiError(response.status, code, text, request);
+    const error = classifyGlpiError(response.status, code, text, request);
+    error.retryAfterMs = retryAfterMs(response.headers['retry-after']);
+    throw error;
   }
+}
+
+/** A failure another try may not meet: no answer, a timeout, or GLPI or its web server overloaded. */
+function transient(err: unknown): err is GlpiError {
+  return err instanceof GlpiNetworkError || err instanceof GlpiTimeoutError || err instanceof GlpiServerError;
+}
+
+/** `Retry-After: 120` or an HTTP date, in milliseconds from now. */
+function retryAfterMs(header: unknown): number | undefined {
+  if (typeof header !== 'string' || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 function parseJson(text: string | undefined): unknown {

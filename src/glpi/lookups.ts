@@ -1,16 +1,24 @@
-import type { GlpiClient } from './glpi-client';
-import type { ItemRow } from './schemas';
+import type { GlpiClient, SearchCriterion } from './glpi-client';
+import type { ItemRow, SearchRow } from './schemas';
 import { glpiText, sameGlpiText } from './text';
 
-/** Escapes LIKE's `%` (GLPI escapes `_` itself); the exact match is re-checked on our side anyway. */
-function likeExact(value: string): string {
-  return `^${value.replace(/%/g, '\\%')}$`;
+/**
+ * GLPI's text searches (`searchText`, /search `contains`) are SQL LIKEs on stored text, which GLPI keeps
+ * HTML-encoded differently per version: `<` and `>` never match (GLPI decodes the value, not the stored
+ * text); GLPI 9.1 puts the value into SQL unescaped (a quote answers `searchText` with an empty list and
+ * /search with 500 ERROR_SQL); every version escapes `_` and keeps `%` as the wildcard. So a search value
+ * never carries a character that is encoded, escaped or special: each becomes `%`, the server narrows the
+ * list, and the exact comparison is made here on the decoded text.
+ */
+const UNSAFE_IN_LIKE = /[%_'"\\<>&^$]+/g;
+
+/** A LIKE pattern that matches `value` exactly (between `^` and `$`) or as a substring, on every version. */
+export function likePattern(value: string, exact = true): string {
+  const core = value.replace(UNSAFE_IN_LIKE, '%');
+  return exact ? `^${core}$` : core;
 }
 
-/**
- * Rows whose `column` is exactly `value`. GLPI's LIKE is case-insensitive and its values come back
- * HTML-encoded, so the server narrows the list and the exact comparison is made here.
- */
+/** Rows whose `column` is exactly `value`; GLPI's LIKE narrows, the comparison is exact here. */
 export async function findExact(
   client: GlpiClient,
   itemtype: string,
@@ -18,12 +26,11 @@ export async function findExact(
   value: string,
   options: { entityId?: number; deleted?: boolean } = {},
 ): Promise<ItemRow[]> {
-  const page = await client.getItems(itemtype, {
-    searchText: { [column]: likeExact(value) },
+  const rows = await client.getAllItems(itemtype, {
+    searchText: { [column]: likePattern(value) },
     isDeleted: options.deleted,
-    range: { start: 0, end: 49 },
   });
-  return page.rows
+  return rows
     .filter((row) => sameGlpiText(row[column], value))
     .filter((row) => options.entityId === undefined || row.entities_id === options.entityId)
     .sort((a, b) => a.id - b.id);
@@ -38,13 +45,54 @@ export async function findContaining(
   options: { entityId?: number; deleted?: boolean } = {},
 ): Promise<ItemRow[]> {
   const rows = await client.getAllItems(itemtype, {
-    searchText: { [column]: fragment.replace(/%/g, '\\%') },
+    searchText: { [column]: likePattern(fragment, false) },
     isDeleted: options.deleted,
   });
   return rows
     .filter((row) => glpiText(row[column]).includes(fragment))
     .filter((row) => options.entityId === undefined || row.entities_id === options.entityId)
     .sort((a, b) => a.id - b.id);
+}
+
+/** A `/search` criterion matching a text option exactly (or containing it), safe on every version. */
+export function textCriterion(
+  field: number,
+  value: string,
+  options: { exact?: boolean; link?: SearchCriterion['link'] } = {},
+): SearchCriterion {
+  return {
+    ...(options.link ? { link: options.link } : {}),
+    field,
+    searchtype: 'contains',
+    value: likePattern(value, options.exact ?? true),
+  };
+}
+
+/**
+ * Runs one `/search` per group of criteria sets ORed together, so that many lookups cost a few requests;
+ * groups stay small because GLPI takes its parameters from the URL, which servers cap near 8 KiB.
+ */
+export async function searchAny(
+  client: GlpiClient,
+  itemtype: string,
+  sets: SearchCriterion[][],
+  forcedisplay: number[],
+  criteriaPerRequest = 24,
+): Promise<SearchRow[]> {
+  const rows = new Map<string, SearchRow>();
+  let group: SearchCriterion[] = [];
+  const flush = async () => {
+    if (group.length === 0) return;
+    for (const row of await client.searchAll(itemtype, { criteria: group, forcedisplay }))
+      rows.set(String(row['2']), row);
+    group = [];
+  };
+  for (const set of sets) {
+    if (group.length + set.length > criteriaPerRequest) await flush();
+    set.forEach((c) => group.push({ ...c, link: 'OR' }));
+  }
+  await flush();
+  return [...rows.values()];
 }
 
 /**

@@ -6,6 +6,7 @@ const INDEXED = temporal.api.enums.v1.IndexedValueType;
 const TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   KEYWORD: INDEXED.INDEXED_VALUE_TYPE_KEYWORD,
   INT: INDEXED.INDEXED_VALUE_TYPE_INT,
+  TEXT: INDEXED.INDEXED_VALUE_TYPE_TEXT,
 };
 
 /**

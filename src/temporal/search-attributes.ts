@@ -12,11 +12,18 @@ export const SEARCH_ATTRIBUTES = {
   alertKey: defineSearchAttributeKey('GlpiBridgeAlertKey', SearchAttributeType.KEYWORD),
   ticketId: defineSearchAttributeKey('GlpiBridgeTicketId', SearchAttributeType.INT),
   phase: defineSearchAttributeKey('GlpiBridgePhase', SearchAttributeType.KEYWORD),
+  /** A sync's outcome: `running`, `succeeded`, `partial` (some hosts failed) or `failed`. */
+  outcome: defineSearchAttributeKey('GlpiBridgeOutcome', SearchAttributeType.KEYWORD),
+  /** Hosts a sync could not sync. */
+  failedItems: defineSearchAttributeKey('GlpiBridgeFailedItems', SearchAttributeType.INT),
+  /** Why a workflow is waiting on GLPI (a ticket that cannot be opened yet): the last GLPI error. */
+  lastError: defineSearchAttributeKey('GlpiBridgeLastError', SearchAttributeType.TEXT),
 } as const;
 
 const CLI_TYPE_NAMES: Record<string, string> = {
   [SearchAttributeType.KEYWORD]: 'Keyword',
   [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.TEXT]: 'Text',
 };
 
 /** `--search-attribute NAME=Type` flags for `temporal server start-dev`. */

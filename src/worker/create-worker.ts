@@ -7,7 +7,7 @@ export interface CreateWorkerOptions extends ActivityDeps {
   taskQueue: string;
   /** A prebuilt workflow bundle (tests, production images); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  /** Replaces activities (workflow tests); the real ones are used otherwise. */
+  /** Replaces some activities (workflow tests); the real ones are used for the others. */
   activities?: object;
   /** @default 20 */
   maxConcurrentActivityTaskExecutions?: number;
@@ -17,7 +17,7 @@ export interface CreateWorkerOptions extends ActivityDeps {
 export async function createWorker(
   options: CreateWorkerOptions,
 ): Promise<{ worker: Worker; close: () => Promise<void> }> {
-  const real = createActivities({ glpi: options.glpi, outboundToken: options.outboundToken });
+  const real = createActivities(options);
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -25,7 +25,7 @@ export async function createWorker(
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
-    activities: options.activities ?? real.activities,
+    activities: { ...real.activities, ...options.activities },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 20,
   });
   return { worker, close: real.close };

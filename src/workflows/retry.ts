@@ -1,32 +1,15 @@
-import type { RetryPolicy } from '@temporalio/common';
+import type { ActivityOptions } from '@temporalio/workflow';
+import type { InventoryRetrySettings } from '../config/worker-settings';
 
-/** GLPI errors that no retry can fix (names of the classes in src/glpi/errors.ts). */
-export const NON_RETRYABLE_GLPI_ERRORS = [
-  'GlpiAuthError',
-  'GlpiRightError',
-  'GlpiNotFoundError',
-  'GlpiRequestError',
-  'GlpiResponseError',
-  'InventoryFileError',
-];
-
-/** Retry settings a workflow input may shorten (tests) or lengthen (a GLPI known to be slow). */
-export interface RetryOptions {
-  /** First back-off. @default 1000 */
-  initialIntervalMs?: number;
-  /** Longest back-off. @default 60000 */
-  maximumIntervalMs?: number;
-  /** Attempts per activity, first included; 0 = until the workflow is cancelled. @default 10 */
-  maximumAttempts?: number;
-}
-
-export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
+/**
+ * Inventory steps: retried with back-off up to the configured interval, for the configured budget; whether
+ * an error is worth another try is decided by the error itself (non-retryable failures stop at once).
+ */
+export function inventoryActivityOptions(retry: InventoryRetrySettings): ActivityOptions {
+  const maxMs = Math.max(10, Math.round(retry.maxIntervalSeconds * 1000));
   return {
-    initialInterval: options.initialIntervalMs ?? 1_000,
-    backoffCoefficient: 2,
-    maximumInterval: options.maximumIntervalMs ?? 60_000,
-    // The SDK spells "no limit" as an absent maximum.
-    maximumAttempts: options.maximumAttempts === 0 ? undefined : (options.maximumAttempts ?? 10),
-    nonRetryableErrorTypes: NON_RETRYABLE_GLPI_ERRORS,
+    startToCloseTimeout: '5 minutes',
+    scheduleToCloseTimeout: Math.max(1000, Math.round(retry.budgetSeconds * 1000)),
+    retry: { initialInterval: Math.min(1000, maxMs), backoffCoefficient: 2, maximumInterval: maxMs },
   };
 }

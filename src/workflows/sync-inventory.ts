@@ -1,36 +1,39 @@
 import {
+  ApplicationFailure,
   ChildWorkflowFailure,
   continueAsNew,
   defineQuery,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { Activities, MissingHost } from '../activities';
-import type { InventoryItem, RejectedRow } from '../inventory/inventory-schema';
+import type { Activities } from '../activities';
+import type { ChunkResult, EntityMap, MissingHost, PreparedInventory } from '../activities/inventory';
+import { validateInventoryInput } from '../inventory/inventory-input';
+import type { RejectedRow } from '../inventory/inventory-schema';
+import type { ItemReport } from '../inventory/item-report';
 import { SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
-import { retryPolicy, type RetryOptions } from './retry';
-import { syncInventoryItem, type ItemReport } from './sync-inventory-item';
+import { failureMessage } from './failure-message';
+import { inventoryActivityOptions } from './retry';
+import { syncInventoryItem } from './sync-inventory-item';
 
 export interface SyncInventoryInput {
   /** Inventory file path (as the worker sees it) or http(s) URL, JSON or CSV. */
   location?: string;
   /** Or the inventory itself, e.g. pasted into the Temporal UI's start form. */
-  inventory?: { source: string; items: unknown[] };
-  /** Overrides the file's `source` (and names the source of a CSV, which has none). */
+  inventory?: { source?: string; items: unknown[] };
+  /** Overrides the file's `source`; names the source of a CSV (default: the file's name). */
   source?: string;
   /** Compute the plan; write nothing. */
   dryRun?: boolean;
-  /** Items synced at once. @default 8 */
+  /** Chunks of hosts synced at once. @default 4 */
   concurrency?: number;
-  /** Items per run before continuing as new, which keeps histories small. @default 500 */
+  /** Hosts per run before continuing as new, which keeps histories small. @default 2000 */
   itemsPerRun?: number;
-  /** Sub-entity under the root entity. @default 'Supervision' */
-  entityName?: string;
-  retry?: RetryOptions;
   /** Carried across continue-as-new; never set it yourself. */
   carried?: Carried;
 }
@@ -51,6 +54,8 @@ export interface SyncInventoryReport {
   progress: SyncProgress;
   items: ItemReport[];
   rejected: RejectedRow[];
+  /** Complete names of the entities the sync created (or, in a dry run, would create). */
+  entitiesCreated: string[];
   /** Hosts synced by an earlier run of this source that this inventory lacks (listed, not deleted). */
   missing: MissingHost[];
   runs: number;
@@ -58,173 +63,215 @@ export interface SyncInventoryReport {
 
 interface Carried {
   source: string;
+  prepared: PreparedInventory;
+  entities: EntityMap;
+  handle: string;
   offset: number;
   runs: number;
   progress: SyncProgress;
   items: ItemReport[];
-  rejected: RejectedRow[];
-  shared: { handle: string; entityId: number | null };
 }
 
 export const progressQuery = defineQuery<SyncProgress>('progress');
+/** The report so far: what `glpi-bridge sync status` prints of a running or finished sync. */
+export const reportQuery = defineQuery<SyncInventoryReport>('report');
 
+/** Hosts per chunk activity: one bulk request per kind of GLPI object for all of them. */
 const CHUNK = 100;
 
-/** The batch: reads the inventory, syncs every host as a child workflow, reports per item. */
+/**
+ * The batch: reads the inventory once, makes sure the entities exist, syncs the hosts chunk by chunk
+ * (each chunk one activity), gives every host that fails its own `syncInventoryItem` workflow (where its
+ * cause shows and it can be retried alone), then reports per host. A run where hosts failed or rows were
+ * rejected ends Failed, with the report in the failure's details, so it stands out in the Web UI list.
+ */
 export async function syncInventory(input: SyncInventoryInput): Promise<SyncInventoryReport> {
-  const act = proxyActivities<Activities>({
-    startToCloseTimeout: '5 minutes',
-    retry: retryPolicy(input.retry),
-  });
-  const dryRun = input.dryRun ?? false;
-  const concurrency = Math.max(1, input.concurrency ?? 8);
-  const itemsPerRun = Math.max(1, input.itemsPerRun ?? 500);
-  const inline = input.inventory;
-  if (!input.location && !inline) {
-    throw new Error('syncInventory needs `location` (a file or URL) or `inventory` ({ source, items })');
+  const problems = validateInventoryInput(input);
+  if (problems.length) {
+    throw ApplicationFailure.nonRetryable(
+      `invalid syncInventory input: ${problems.join('; ')}`,
+      'InvalidInput',
+    );
   }
+  const dryRun = input.dryRun ?? false;
+  const concurrency = input.concurrency ?? 4;
+  const itemsPerRun = Math.max(CHUNK, input.itemsPerRun ?? 2000);
+  const settings = await proxyLocalActivities<Activities>({
+    startToCloseTimeout: '10 seconds',
+  }).loadSettings();
+  const act = proxyActivities<Activities>(inventoryActivityOptions(settings.inventoryRetry));
 
-  let carried = input.carried;
-  if (!carried) {
+  let state = input.carried;
+  if (!state) {
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.outcome, value: 'running' }]);
     const handle = await act.openGlpiSession();
-    const { entityId } = await act.ensureSubEntity({
+    const prepared = await act.prepareInventory({
+      location: input.location,
+      inline: input.inventory,
+      source: input.source,
+    });
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.inventorySource, value: prepared.source }]);
+    const entities = await act.ensureEntities({
       handle,
-      name: input.entityName ?? 'Supervision',
+      name: settings.glpiEntity,
+      paths: prepared.entityPaths,
       dryRun,
     });
-    carried = {
-      source: input.source ?? inline?.source ?? '',
+    state = {
+      source: prepared.source,
+      prepared,
+      entities,
+      handle,
       offset: 0,
       runs: 0,
-      progress: { total: 0, done: 0, created: 0, updated: 0, unchanged: 0, failed: 0, rejected: 0 },
+      progress: {
+        total: prepared.total,
+        done: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        failed: 0,
+        rejected: prepared.rejected.length,
+      },
       items: [],
-      rejected: [],
-      shared: { handle, entityId },
     };
   }
-  const state = carried;
-  state.runs += 1;
-  setHandler(progressQuery, () => state.progress);
+  const run = state;
+  run.runs += 1;
+  const report = (missing: MissingHost[] = []): SyncInventoryReport => ({
+    source: run.source,
+    dryRun,
+    progress: run.progress,
+    items: run.items,
+    rejected: run.prepared.rejected,
+    entitiesCreated: run.entities.created,
+    missing,
+    runs: run.runs,
+  });
+  setHandler(progressQuery, () => run.progress);
+  setHandler(reportQuery, () => report());
 
-  let continuing = false;
-  try {
-    let doneThisRun = 0;
-    for (;;) {
-      const chunk = await act.readInventoryChunk({
-        location: input.location,
-        inline,
-        source: input.source,
-        offset: state.offset,
-        limit: Math.min(CHUNK, itemsPerRun - doneThisRun),
+  const runKey = `${workflowInfo().workflowId}/${workflowInfo().firstExecutionRunId}`;
+  const end = Math.min(run.prepared.total, run.offset + itemsPerRun);
+  let next = run.offset;
+  const lane = async () => {
+    while (next < end) {
+      const offset = next;
+      next = Math.min(end, next + CHUNK);
+      const chunk = await act.syncInventoryChunk({
+        handle: run.handle,
+        runKey,
+        source: run.source,
+        entities: run.entities,
+        inventory: chunkOf(run.prepared, input.inventory, offset, next - offset),
+        dryRun,
       });
-      if (state.offset === 0) {
-        state.source = chunk.source;
-        state.rejected = chunk.rejected;
-        state.progress.total = chunk.total;
-        state.progress.rejected = chunk.rejected.length;
-        upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.inventorySource, value: chunk.source }]);
-      }
-      // Hosts already exactly as mapped are reported from one snapshot of GLPI, without a child workflow.
-      const plans = await act.planInventoryChunk({
-        handle: state.shared.handle,
-        entityId: state.shared.entityId,
-        source: state.source,
-        key: `${workflowInfo().workflowId}/${workflowInfo().firstExecutionRunId}`,
-        items: chunk.items,
-      });
-      const toSync = chunk.items.filter((item, i) => {
-        const plan = plans[i]!;
-        if (!plan.unchanged) return true;
-        record(state, {
-          id: item.id,
-          label: item.label,
-          outcome: 'unchanged',
-          computerId: plan.computerId,
-          contractId: plan.contractId,
-        });
-        return false;
-      });
-      await syncAll(toSync, concurrency, (item) => syncOne(item, state, input, dryRun));
-      state.offset += chunk.items.length;
-      doneThisRun += chunk.items.length;
-      if (chunk.items.length === 0 || state.offset >= chunk.total) break;
-      if (doneThisRun >= itemsPerRun || workflowInfo().continueAsNewSuggested) {
-        continuing = true;
-        await continueAsNew<typeof syncInventory>({ ...input, carried: state });
-      }
+      for (const r of await retryFailures(chunk, run, dryRun)) record(run, r, dryRun);
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, lane));
+  } catch (err) {
+    // GLPI stayed down past the retry budget, or the inventory changed underneath: the run fails with it.
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.outcome, value: 'failed' }]);
+    await act.killGlpiSession(run.handle).catch(() => undefined);
+    throw err;
+  }
+  run.offset = end;
+  // The next run goes on with the same session and entities.
+  if (run.offset < run.prepared.total) await continueAsNew<typeof syncInventory>({ ...input, carried: run });
+
+  try {
     const missing = dryRun
       ? []
       : await act.listMissingHosts({
-          handle: state.shared.handle,
-          entityId: state.shared.entityId,
-          source: state.source,
-          location: input.location,
-          presentIds: input.location ? undefined : state.items.map((i) => i.id),
+          handle: run.handle,
+          subEntityId: run.entities.subEntityId,
+          source: run.source,
+          inventory: run.prepared.ref,
+          presentIds: run.prepared.ref ? undefined : run.items.map((i) => i.id),
         });
-    return {
-      source: state.source,
-      dryRun,
-      progress: state.progress,
-      items: state.items,
-      rejected: state.rejected,
-      missing,
-      runs: state.runs,
-    };
+    const final = report(missing);
+    const failed = run.progress.failed + run.progress.rejected;
+    upsertSearchAttributes([
+      { key: SEARCH_ATTRIBUTES.outcome, value: failed ? 'partial' : 'succeeded' },
+      { key: SEARCH_ATTRIBUTES.failedItems, value: failed },
+    ]);
+    if (!failed) return final;
+    const p = run.progress;
+    throw ApplicationFailure.create({
+      type: 'SyncIncomplete',
+      message: `${p.failed} of ${p.total} hosts failed${p.rejected ? `, ${p.rejected} inventory rows rejected` : ''}; the report is in this failure's details`,
+      nonRetryable: true,
+      details: [final],
+    });
   } finally {
-    if (!continuing) await act.killGlpiSession(state.shared.handle);
+    await act.killGlpiSession(run.handle).catch(() => undefined);
   }
 }
 
-async function syncOne(
-  item: InventoryItem,
-  state: Carried,
-  input: SyncInventoryInput,
-  dryRun: boolean,
-): Promise<void> {
-  const kind = dryRun ? 'inventory-plan' : 'inventory-item';
-  let report: ItemReport;
-  try {
-    const child = await startChild(syncInventoryItem, {
-      workflowId: `${kind}/${state.source}/${item.id}`,
-      args: [{ source: state.source, item, shared: state.shared, dryRun, retry: input.retry }],
-      typedSearchAttributes: [
-        { key: SEARCH_ATTRIBUTES.sourceId, value: item.id },
-        { key: SEARCH_ATTRIBUTES.hostName, value: item.label },
-        { key: SEARCH_ATTRIBUTES.inventorySource, value: state.source },
-      ],
-      memo: { host: item.label, source: state.source },
-    });
-    report = await child.result();
-  } catch (err) {
-    const message =
-      err instanceof WorkflowExecutionAlreadyStartedError
-        ? 'another sync of this host is already running'
-        : err instanceof ChildWorkflowFailure
-          ? (err.cause?.message ?? err.message)
-          : String((err as Error)?.message ?? err);
-    report = { id: item.id, label: item.label, outcome: 'failed', error: message };
-  }
-  record(state, report, dryRun);
+/** The chunk activity's view of the inventory: a slice of the run's snapshot, or inline entries. */
+function chunkOf(
+  prepared: PreparedInventory,
+  inline: SyncInventoryInput['inventory'],
+  offset: number,
+  limit: number,
+) {
+  if (prepared.ref) return { ref: prepared.ref, offset, limit };
+  const entries = inline?.items ?? [];
+  return { entries: prepared.accepted!.slice(offset, offset + limit).map((i) => entries[i]) };
 }
 
 /**
- * The batch keeps one compact entry per item (it is carried across continue-as-new and returned, within
- * Temporal's payload limits for 10,000 items): the changes of updated items and the plan of a dry run;
- * what a created item got is in its own workflow's result.
+ * Every host that failed in a chunk gets its own `syncInventoryItem` workflow, which retries the steps
+ * with their back-off and, when the host fails again, shows the cause in the Web UI where it can be
+ * retried on its own. Its report replaces the chunk's.
  */
-function record(state: Carried, report: ItemReport, plan = false): void {
-  const { changes, ...entry } = report;
-  state.items.push(plan || report.outcome === 'updated' ? { ...entry, changes } : entry);
-  state.progress.done += 1;
-  state.progress[report.outcome] += 1;
+async function retryFailures(chunk: ChunkResult, run: Carried, dryRun: boolean): Promise<ItemReport[]> {
+  const kind = dryRun ? 'inventory-plan' : 'inventory-item';
+  return Promise.all(
+    chunk.reports.map(async (r) => {
+      const failure = chunk.failed.find((f) => f.item.id === r.id);
+      if (r.outcome !== 'failed' || !failure) return r;
+      const { item, computerCreated } = failure;
+      const workflowId = `${kind}/${run.source}/${r.id}`;
+      try {
+        const child = await startChild(syncInventoryItem, {
+          workflowId,
+          args: [
+            { source: run.source, item, shared: { handle: run.handle, entities: run.entities }, dryRun },
+          ],
+          typedSearchAttributes: [
+            { key: SEARCH_ATTRIBUTES.sourceId, value: r.id },
+            { key: SEARCH_ATTRIBUTES.hostName, value: r.label },
+            { key: SEARCH_ATTRIBUTES.inventorySource, value: run.source },
+          ],
+          memo: { host: r.label, source: run.source, firstError: r.error },
+        });
+        const retried = await child.result();
+        // The computer this run made before the host failed in its chunk is still this run's creation.
+        return { ...retried, ...(computerCreated ? { outcome: 'created' as const } : {}), workflowId };
+      } catch (err) {
+        const error =
+          err instanceof WorkflowExecutionAlreadyStartedError
+            ? `another sync of this host is already running (${workflowId}); first error: ${r.error ?? ''}`
+            : err instanceof ChildWorkflowFailure
+              ? failureMessage(err)
+              : String((err as Error)?.message ?? err);
+        return { ...r, error, workflowId };
+      }
+    }),
+  );
 }
 
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function syncAll<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+/**
+ * The batch keeps one compact entry per host (it is carried across continue-as-new and returned, within
+ * Temporal's payload limits for 10,000 hosts): the changes of updated hosts and the plan of a dry run; what
+ * a created host got is in GLPI.
+ */
+function record(run: Carried, r: ItemReport, plan: boolean): void {
+  const { changes, ...entry } = r;
+  run.items.push(plan || r.outcome === 'updated' ? { ...entry, changes } : entry);
+  run.progress.done += 1;
+  run.progress[r.outcome] += 1;
 }

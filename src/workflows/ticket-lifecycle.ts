@@ -5,19 +5,18 @@ import {
   defineQuery,
   defineSignal,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AlertEvent } from '../alerts/alert-event';
-import type { TicketPolicy } from '../alerts/ticket-policy';
+import { isSolvedOrClosed, ticketStatusName } from '../glpi/ticket-status';
 import { SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
-import { retryPolicy } from './retry';
 
 export interface TicketLifecycleInput {
   key: { source: string; dedupKey: string };
-  policy: TicketPolicy;
   /** Carried across continue-as-new; never set it yourself. */
   carried?: { state: TicketState; queue: AlertEvent[] };
 }
@@ -67,30 +66,24 @@ export interface TicketState {
 export const alertSignal = defineSignal<[AlertEvent]>('alert');
 export const ticketStateQuery = defineQuery<TicketState>('state');
 
-const STATUS_NAMES: Record<number, string> = {
-  1: 'new',
-  2: 'assigned',
-  3: 'planned',
-  4: 'pending',
-  5: 'solved',
-  6: 'closed',
-};
-
 function fingerprint(e: AlertEvent): string {
   return JSON.stringify([e.status, e.severity, e.summary, e.details ?? '']);
 }
 
 /** One problem (source + dedup key) → one GLPI ticket, from first firing to recovery and beyond. */
 export async function ticketLifecycle(input: TicketLifecycleInput): Promise<TicketState> {
-  const { key, policy } = input;
+  const { key } = input;
+  const { tickets: policy } = await proxyLocalActivities<Activities>({
+    startToCloseTimeout: '10 seconds',
+  }).loadSettings();
   // Ticket work must not give up on a GLPI that is down for a while: no attempt limit, capped back-off.
   const act = proxyActivities<Activities>({
     startToCloseTimeout: '1 minute',
-    retry: retryPolicy({ maximumAttempts: 0, maximumIntervalMs: 300_000 }),
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '300 seconds' },
   });
   const notify = proxyActivities<Activities>({
     startToCloseTimeout: '30 seconds',
-    retry: retryPolicy({ maximumAttempts: 5 }),
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
   });
 
   const state: TicketState = input.carried?.state ?? {
@@ -121,11 +114,11 @@ export async function ticketLifecycle(input: TicketLifecycleInput): Promise<Tick
     state.phase = phase;
     upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.phase, value: phase }]);
   };
-  const marker = () => `[glpi-bridge:event:${incident}:${++state.seq}]`;
   const followup = async (text: string, reopen = false) => {
     const { added } = await act.addTicketFollowup({
       ticketId: state.ticketId!,
-      marker: marker(),
+      incident,
+      seq: ++state.seq,
       text,
       reopen,
     });
@@ -142,7 +135,7 @@ export async function ticketLifecycle(input: TicketLifecycleInput): Promise<Tick
     const info = workflowInfo();
     if (info.historyLength > policy.maxHistoryEvents || info.continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof ticketLifecycle>({ key, policy, carried: { state, queue: [...queue] } });
+      await continueAsNew<typeof ticketLifecycle>({ key, carried: { state, queue: [...queue] } });
     }
 
     switch (state.phase) {
@@ -196,7 +189,7 @@ export async function ticketLifecycle(input: TicketLifecycleInput): Promise<Tick
           // Back-sync: has somebody solved or closed the ticket in GLPI?
           const { status } = await act.readTicketStatus({ ticketId: state.ticketId! });
           state.glpiStatus = status;
-          if (status >= 5) {
+          if (isSolvedOrClosed(status)) {
             state.detachedAt = now();
             setPhase('detached');
             if (policy.outboundWebhookUrl) {
@@ -209,7 +202,7 @@ export async function ticketLifecycle(input: TicketLifecycleInput): Promise<Tick
                   host: state.host,
                   ticketId: state.ticketId,
                   status,
-                  statusName: STATUS_NAMES[status],
+                  statusName: ticketStatusName(status),
                   at: state.detachedAt,
                 },
               });
@@ -288,7 +281,6 @@ export async function ticketLifecycle(input: TicketLifecycleInput): Promise<Tick
     if (queue.length > 0) {
       await continueAsNew<typeof ticketLifecycle>({
         key,
-        policy,
         carried: { state: fresh(), queue: [...queue] },
       });
     }

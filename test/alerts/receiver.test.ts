@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { createReceiver } from '../../src/alerts/receiver';
+import { createReceiver } from '../../src/receiver/receiver';
 import { DEFAULT_TICKET_POLICY } from '../../src/alerts/ticket-policy';
 import { createLogger } from '../../src/observability/logger';
 import { alertSignal } from '../../src/workflows/ticket-lifecycle';

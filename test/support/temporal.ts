@@ -4,6 +4,16 @@ import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporal
 import { createWorker } from '../../src/worker/create-worker';
 import type { GlpiClientOptions } from '../../src/glpi/glpi-client';
 import type { GlpiEmulator } from '../../src/emulator/glpi-emulator';
+import { DEFAULT_WORKER_SETTINGS, type WorkerSettings } from '../../src/config/worker-settings';
+
+/** The worker settings of tests: the defaults with fast retries, so a failing step fails in seconds. */
+export function testSettings(overrides: Partial<WorkerSettings> = {}): WorkerSettings {
+  return {
+    ...DEFAULT_WORKER_SETTINGS,
+    inventoryRetry: { maxIntervalSeconds: 0.2, budgetSeconds: 20 },
+    ...overrides,
+  };
+}
 
 let runtimeInstalled = false;
 
@@ -42,12 +52,14 @@ export async function testWorker(
   env: { connection: NativeConnection; taskQueue: string },
   glpi: GlpiClientOptions,
   activities?: object,
+  settings: WorkerSettings = testSettings(),
 ): Promise<{ worker: Worker; close: () => Promise<void> }> {
   return createWorker({
     connection: env.connection,
     namespace: 'default',
     taskQueue: env.taskQueue,
     glpi,
+    settings,
     activities,
     workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
   });
@@ -61,13 +73,15 @@ export function uniqueId(prefix: string): string {
 export async function startWorkerOn(
   env: { connection: NativeConnection; taskQueue: string },
   emulator: GlpiEmulator,
+  settings: WorkerSettings = testSettings(),
 ): Promise<{ stop: () => Promise<void> }> {
   await emulator.start();
-  const { worker, close } = await testWorker(env, {
-    url: emulator.url,
-    appToken: emulator.appToken,
-    userToken: emulator.userToken,
-  });
+  const { worker, close } = await testWorker(
+    env,
+    { url: emulator.url, appToken: emulator.appToken, userToken: emulator.userToken },
+    undefined,
+    settings,
+  );
   const running = worker.run();
   return {
     stop: async () => {

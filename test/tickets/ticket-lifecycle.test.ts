@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AlertEvent } from '../../src/alerts/alert-event';
-import { deliverAlerts } from '../../src/alerts/deliver-alerts';
+import { deliverAlerts } from '../../src/delivery/deliver-alerts';
 import { DEFAULT_TICKET_POLICY, type TicketPolicy } from '../../src/alerts/ticket-policy';
 import { GlpiEmulator } from '../../src/emulator/glpi-emulator';
 import type { Row } from '../../src/emulator/itemtypes';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config';
 import { alertEventSchema, issuesOf } from '../../alerts/alert-event';
-import { deliverAlerts } from '../../alerts/deliver-alerts';
+import { deliverAlerts } from '../../delivery/deliver-alerts';
 import { fromNagios } from '../../alerts/formats/nagios';
 import { connectClient } from '../../temporal/connection';
 import { UsageError } from '../usage-error';
@@ -55,9 +55,7 @@ export function alertCommand(program: Command): void {
       }
       const client = await connectClient(config.temporal);
       try {
-        const [workflowId] = await deliverAlerts(client, config.temporal.taskQueue, config.ticketPolicy, [
-          parsed.data,
-        ]);
+        const [workflowId] = await deliverAlerts(client, config.temporal.taskQueue, [parsed.data]);
         process.stdout.write(
           `${parsed.data.status} alert for ${parsed.data.host.name} delivered to ${workflowId}\n`,
         );

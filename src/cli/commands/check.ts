@@ -15,7 +15,7 @@ export function checkCommand(program: Command): void {
         throw new ConfigError([
           'GLPI_URL: is required to check a GLPI (e.g. https://glpi.example.com/apirest.php)',
         ]);
-      const results = await checkGlpi(glpiClientOptions(config.glpi), config.glpiEntity);
+      const results = await checkGlpi(glpiClientOptions(config.glpi), config.settings.glpiEntity);
       for (const r of results) {
         process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'}  ${r.name}: ${r.detail}\n`);
         if (r.fix) process.stdout.write(`      fix: ${r.fix}\n`);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createReceiver } from '../../alerts/receiver';
+import { createReceiver } from '../../receiver/receiver';
 import { GlpiClient } from '../../glpi/glpi-client';
 import { ticketStateQuery, type TicketState } from '../../workflows/ticket-lifecycle';
 import type { LocalStack } from '../local-stack';
@@ -79,7 +79,6 @@ async function alertDemo(
   const receiver = createReceiver({
     client: stack.client,
     taskQueue: stack.taskQueue,
-    policy: config.ticketPolicy,
     token,
     logger,
   });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../../config/config';
-import { createReceiver } from '../../alerts/receiver';
+import { createReceiver } from '../../receiver/receiver';
 import { createLogger } from '../../observability/logger';
 import { connectClient } from '../../temporal/connection';
 
@@ -22,7 +22,6 @@ export function serveCommand(program: Command): void {
       const server = createReceiver({
         client,
         taskQueue: config.temporal.taskQueue,
-        policy: config.ticketPolicy,
         token: config.receiver.token,
         hmacSecret: config.receiver.hmacSecret,
         logger,

@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import { loadConfig, workflowUrl } from '../../config/config';
+import { formatRejectedRow } from '../../inventory/inventory-schema';
 import { readInventory } from '../../inventory/read-inventory';
 import { connectClient } from '../../temporal/connection';
 import {
@@ -59,8 +60,7 @@ export function printReport(report: SyncInventoryReport, out: NodeJS.WriteStream
         ]),
     )}\n`,
   );
-  for (const r of report.rejected)
-    out.write(`rejected row ${r.row}${r.id ? ` (${r.id})` : ''}: ${r.field} ${r.reason}\n`);
+  for (const r of report.rejected) out.write(`rejected ${formatRejectedRow(r)}\n`);
   for (const m of report.missing)
     out.write(`missing from this inventory: ${m.id} (computer ${m.computerId}, ${m.name}); left in GLPI\n`);
   const p = report.progress;

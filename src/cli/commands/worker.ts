@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../../config/config';
 import { glpiClientOptions } from '../../config/glpi-options';
@@ -41,7 +42,9 @@ export function workerCommand(program: Command): void {
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
         glpi: glpiClientOptions(config.glpi),
+        settings: config.settings,
         outboundToken: config.outboundToken,
+        snapshotDir: join(resolve(config.dataDir), 'inventory-snapshots'),
       });
       logger.info(
         {

@@ -3,16 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import type { Logger } from '../observability/logger';
-import { alertEventSchema, issuesOf, type AlertEvent, type FieldIssue } from './alert-event';
-import { deliverAlerts } from './deliver-alerts';
-import { alertmanagerSchema, fromAlertmanager } from './formats/alertmanager';
-import { fromZabbix, zabbixSchema } from './formats/zabbix';
-import type { TicketPolicy } from './ticket-policy';
+import { alertEventSchema, issuesOf, type AlertEvent, type FieldIssue } from '../alerts/alert-event';
+import { deliverAlerts } from '../delivery/deliver-alerts';
+import { alertmanagerSchema, fromAlertmanager } from '../alerts/formats/alertmanager';
+import { fromZabbix, zabbixSchema } from '../alerts/formats/zabbix';
 
 export interface ReceiverOptions {
   client: Client;
   taskQueue: string;
-  policy: TicketPolicy;
   /** `Authorization: Bearer <token>` accepted when set. */
   token?: string;
   /** `X-Signature: sha256=<hex HMAC of the body>` accepted when set. */
@@ -117,7 +115,7 @@ export function createReceiver(options: ReceiverOptions): Server {
     const events = route.parse(body, source);
     let workflowIds: string[];
     try {
-      workflowIds = await deliver(options.client, options.taskQueue, options.policy, events);
+      workflowIds = await deliver(options.client, options.taskQueue, events);
     } catch (err) {
       options.logger.error(
         { err: (err as Error).message, alerts: events.length },

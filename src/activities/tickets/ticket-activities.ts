@@ -1,13 +1,14 @@
-import { createHash } from 'node:crypto';
 import axios from 'axios';
-import type { AlertEvent } from '../alerts/alert-event';
-import { renderTemplate, type TicketPolicy } from '../alerts/ticket-policy';
-import { GlpiRequestError } from '../glpi/errors';
-import type { GlpiClient } from '../glpi/glpi-client';
-import { DropdownResolver, findContaining, findExact } from '../glpi/lookups';
-import { glpiText } from '../glpi/text';
-import { compareVersion } from '../glpi/version';
-import type { GlpiSessions } from './glpi-sessions';
+import type { AlertEvent } from '../../alerts/alert-event';
+import { renderTemplate, type TicketPolicy } from '../../alerts/ticket-policy';
+import { GlpiRequestError } from '../../glpi/errors';
+import type { GlpiClient } from '../../glpi/glpi-client';
+import { DropdownResolver, findContaining, findExact } from '../../glpi/lookups';
+import { eventMarker, hasAnyMarker, ticketMarker } from '../../glpi/markers';
+import { glpiText } from '../../glpi/text';
+import { isSolvedOrClosed } from '../../glpi/ticket-status';
+import { compareVersion } from '../../glpi/version';
+import type { GlpiSessions } from '../glpi-sessions';
 
 /** Ticket work shares one GLPI session per worker, with every entity active (tickets go to many). */
 const TICKETS_SESSION = 'tickets';
@@ -38,15 +39,6 @@ export interface TicketDeps {
   dropdowns: DropdownResolver;
   /** Sent as `X-Glpi-Bridge-Token` with outbound webhooks, when set. */
   outboundToken?: string;
-}
-
-/** Statuses: 1 new, 2 assigned, 3 planned, 4 pending, 5 solved, 6 closed. */
-export const SOLVED = 5;
-export const CLOSED = 6;
-
-export function ticketMarker(key: AlertKey, incident: string): string {
-  const digest = createHash('sha256').update(`${key.source}\u0000${key.dedupKey}`).digest('hex').slice(0, 16);
-  return `[glpi-bridge:alert:${digest}:${incident}]`;
 }
 
 function escapeHtml(text: string): string {
@@ -80,7 +72,7 @@ export function createTicketActivities({ sessions, dropdowns, outboundToken }: T
   ): Promise<{ id: number; entityId: number } | undefined> {
     const pick = (rows: { id: number; entities_id?: unknown; comment?: unknown }[]) => {
       // Several computers with one name: prefer the one the inventory sync manages.
-      const row = rows.find((r) => glpiText(r.comment).includes('[glpi-bridge:')) ?? rows[0];
+      const row = rows.find((r) => hasAnyMarker(glpiText(r.comment))) ?? rows[0];
       return row ? { id: row.id, entityId: Number(row.entities_id) } : undefined;
     };
     const byName = pick(await findExact(glpi, 'Computer', 'name', event.host.name));
@@ -142,14 +134,17 @@ export function createTicketActivities({ sessions, dropdowns, outboundToken }: T
   /** Adds a follow-up once (its marker is looked for first); `reopen` reopens a pending, solved or closed ticket. */
   async function addTicketFollowup(input: {
     ticketId: number;
-    marker: string;
+    /** The incident and the sequence number of this follow-up in it: its marker, so it is written once. */
+    incident: string;
+    seq: number;
     text: string;
     reopen?: boolean;
   }): Promise<{ added: boolean }> {
     const glpi = await client();
-    if (await followupExists(glpi, input.ticketId, input.marker)) return { added: false };
+    const marker = eventMarker(input.incident, input.seq);
+    if (await followupExists(glpi, input.ticketId, marker)) return { added: false };
     const features = await glpi.features();
-    const content = await richText(glpi, `${input.text}\n\n${input.marker}`);
+    const content = await richText(glpi, `${input.text}\n\n${marker}`);
     const values: Record<string, unknown> =
       features.followup === 'ITILFollowup'
         ? { itemtype: 'Ticket', items_id: input.ticketId, content }
@@ -163,7 +158,7 @@ export function createTicketActivities({ sessions, dropdowns, outboundToken }: T
   async function solveTicket(input: { ticketId: number; text: string }): Promise<{ solved: boolean }> {
     const glpi = await client();
     const ticket = await glpi.getItem('Ticket', input.ticketId);
-    if (Number(ticket.status) >= SOLVED) return { solved: false };
+    if (isSolvedOrClosed(Number(ticket.status))) return { solved: false };
     const features = await glpi.features();
     const content = await richText(glpi, input.text);
     if (features.solution === 'ticket-field') {

@@ -1,8 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
 import { alertSignal, ticketLifecycle } from '../workflows/ticket-lifecycle';
-import { ticketWorkflowId, type AlertEvent } from './alert-event';
-import type { TicketPolicy } from './ticket-policy';
+import { ticketWorkflowId, type AlertEvent } from '../alerts/alert-event';
 
 /**
  * Where an alert becomes a workflow: each event is signalled to the workflow of its problem, which is
@@ -12,7 +11,6 @@ import type { TicketPolicy } from './ticket-policy';
 export async function deliverAlerts(
   client: Client,
   taskQueue: string,
-  policy: TicketPolicy,
   events: AlertEvent[],
 ): Promise<string[]> {
   const receivedAt = new Date().toISOString();
@@ -23,7 +21,7 @@ export async function deliverAlerts(
         client.workflow.signalWithStart(ticketLifecycle, {
           workflowId: ticketWorkflowId(event),
           taskQueue,
-          args: [{ key: { source: event.source, dedupKey: event.dedupKey }, policy }],
+          args: [{ key: { source: event.source, dedupKey: event.dedupKey } }],
           signal: alertSignal,
           signalArgs: [event],
           typedSearchAttributes: [
