@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { withFailureBoundary } from '../activities/failure-boundary';
 
 export interface CreateWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
@@ -25,7 +26,8 @@ export async function createWorker(
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
-    activities: { ...real.activities, ...options.activities },
+    // Replacements get the same failure boundary as the real activities.
+    activities: { ...real.activities, ...withFailureBoundary((options.activities ?? {}) as never) },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 20,
   });
   return { worker, close: real.close };

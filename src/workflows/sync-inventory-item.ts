@@ -11,6 +11,7 @@ import { validateItemInput } from '../inventory/inventory-input';
 import type { InventoryItem } from '../inventory/inventory-schema';
 import { composeItemReport, type ItemReport } from '../inventory/item-report';
 import { SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
+import { failureMessage } from './failure-message';
 import { inventoryActivityOptions } from './retry';
 
 export interface SyncInventoryItemInput {
@@ -61,16 +62,24 @@ export async function syncInventoryItem(input: SyncInventoryItemInput): Promise<
       (await act.ensureEntities({ handle, name: settings.glpiEntity, paths: path ? [path] : [], dryRun }));
     const step = { handle, entities, source, item, dryRun };
     const computer = await act.upsertComputer(step);
-    if (computer.computerId !== null) {
-      upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.computerId, value: computer.computerId }]);
+    const { computerId } = computer;
+    if (computerId !== null)
+      upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.computerId, value: computerId }]);
+    try {
+      const os = await act.upsertOperatingSystem({ ...step, computerId, newComputer: computer.createdNow });
+      const contract = await act.ensureContract({ ...step, computerId });
+      return composeItemReport(item, computer, os, contract);
+    } catch (err) {
+      if (computerId === null) throw err;
+      // Say which computer is in GLPI already, so that the batch's report and the operator know it.
+      throw ApplicationFailure.create({
+        type: 'HostIncomplete',
+        message: `${failureMessage(err)} (computer ${computerId} is in GLPI; this step did not complete)`,
+        nonRetryable: true,
+        details: [{ computerId }],
+        cause: err instanceof Error ? err : undefined,
+      });
     }
-    const os = await act.upsertOperatingSystem({
-      ...step,
-      computerId: computer.computerId,
-      newComputer: computer.createdNow,
-    });
-    const contract = await act.ensureContract({ ...step, computerId: computer.computerId });
-    return composeItemReport(item, computer, os, contract);
   } finally {
     if (own) await act.killGlpiSession(handle);
   }

@@ -252,13 +252,18 @@ async function retryFailures(chunk: ChunkResult, run: Carried, dryRun: boolean):
         // The computer this run made before the host failed in its chunk is still this run's creation.
         return { ...retried, ...(computerCreated ? { outcome: 'created' as const } : {}), workflowId };
       } catch (err) {
-        const error =
-          err instanceof WorkflowExecutionAlreadyStartedError
-            ? `another sync of this host is already running (${workflowId}); first error: ${r.error ?? ''}`
-            : err instanceof ChildWorkflowFailure
-              ? failureMessage(err)
-              : String((err as Error)?.message ?? err);
-        return { ...r, error, workflowId };
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          return {
+            ...r,
+            error: `another sync of this host is already running (${workflowId}); ${r.error ?? ''}`,
+            workflowId,
+          };
+        }
+        const computerId =
+          (err instanceof ChildWorkflowFailure && err.cause instanceof ApplicationFailure
+            ? (err.cause.details?.[0] as { computerId?: number } | undefined)?.computerId
+            : undefined) ?? r.computerId;
+        return { ...r, computerId, error: failureMessage(err), workflowId };
       }
     }),
   );
