@@ -1,6 +1,10 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 /**
+ * Temporal's SQL visibility (the dev server's SQLite, PostgreSQL in production) allows at most 3 custom
+ * attributes of type Int (and 3 Text, 10 Keyword) per namespace: this set stays within those limits (the
+ * dev server refuses to start otherwise). Put counts that need no filtering in the workflow's state.
+ *
  * Custom search attributes, so that operators find a run in the Temporal UI by what they know: a host,
  * a source id, a GLPI computer or ticket id, an alert key.
  */
