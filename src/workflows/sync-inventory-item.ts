@@ -8,7 +8,7 @@ import type { Activities } from '../activities';
 import type { EntityMap } from '../activities/inventory';
 import { normaliseEntityPath } from '../inventory/entity-path';
 import { validateItemInput } from '../inventory/inventory-input';
-import type { InventoryItem } from '../inventory/inventory-schema';
+import { validateItem, type InventoryItem } from '../inventory/inventory-schema';
 import { composeItemReport, type ItemReport } from '../inventory/item-report';
 import { SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
 import { failureMessage } from './failure-message';
@@ -40,7 +40,9 @@ export async function syncInventoryItem(input: SyncInventoryItemInput): Promise<
       'InvalidInput',
     );
   }
-  const { source, item, dryRun = false } = input;
+  const { source, dryRun = false } = input;
+  // The item as the steps expect it: trimmed, its entity path normalised (a UI-typed item may not be).
+  const item = validateItem(input.item).item!;
   const settings = await proxyLocalActivities<Activities>({
     startToCloseTimeout: '10 seconds',
   }).loadSettings();

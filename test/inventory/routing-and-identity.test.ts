@@ -7,6 +7,7 @@ import { GlpiEmulator } from '../../src/emulator/glpi-emulator';
 import type { Row } from '../../src/emulator/itemtypes';
 import { PROFILE_NAMES, type ProfileName } from '../../src/emulator/profiles';
 import { syncInventory, type SyncInventoryInput } from '../../src/workflows/sync-inventory';
+import { syncInventoryItem } from '../../src/workflows/sync-inventory-item';
 import { startWorkerOn, testSettings, testTemporal, uniqueId } from '../support/temporal';
 
 const dir = mkdtempSync(join(tmpdir(), 'routing-'));
@@ -233,6 +234,18 @@ describe.each(PROFILE_NAMES.map((p) => [p]))(
         const failure = (await handle.result().catch((err: unknown) => err)) as WorkflowFailedError;
         expect(failure).toBeInstanceOf(WorkflowFailedError);
         expect(failure.cause?.message).toMatch(/inventory\.source: is required/);
+        expect(emulator.counters.total).toBe(0);
+      });
+
+      it('fails a single-host run at once, naming the field, when its item is not valid', async () => {
+        const handle = await env.client.workflow.start(syncInventoryItem, {
+          taskQueue: env.taskQueue,
+          workflowId: uniqueId('item'),
+          args: [{ source: 'ui', item: { id: 'x', label: 'no-date' } as never }],
+        });
+        const failure = (await handle.result().catch((err: unknown) => err)) as WorkflowFailedError;
+        expect(failure).toBeInstanceOf(WorkflowFailedError);
+        expect(failure.cause?.message).toMatch(/item\.importDate/);
         expect(emulator.counters.total).toBe(0);
       });
     });
