@@ -1,6 +1,7 @@
-import { encodeStored, type VersionProfile } from './profiles';
+import { cleanPlainText, encodeStored, type VersionProfile } from './profiles';
 import { itemtypes, type ItemtypeDef, type Lookup, type Row } from './itemtypes';
 import { glpiDate } from './php-http';
+import { solutionStatus, ticketActors, ticketDateVerdict } from './ticket-rules';
 
 /** A refusal from GLPI's business rules (`$item->add()` returning false), with GLPI's message. */
 export class RefusedError extends Error {}
@@ -44,9 +45,10 @@ export class Database implements Lookup {
       completename: 'Root entity',
       level: 1,
       ancestors_cache: '[]',
-      autoclose_delay: -10,
+      autoclose_delay: profile.rootAutocloseDelay,
     });
     this.insert('User', { id: 2, name: 'glpi', is_active: 1 });
+    this.insert('Config', { id: 1, context: 'core', name: 'version', value: profile.version });
     const requestTypes = ['Helpdesk', 'E-Mail', 'Phone', 'Direct', 'Written', 'Other'];
     requestTypes.forEach((name, i) => this.insert('RequestType', { id: i + 1, name }));
   }
@@ -67,11 +69,15 @@ export class Database implements Lookup {
     return String(this.get('Entity', id)?.completename ?? '');
   }
 
-  /** Ids of an entity and all its descendants. */
+  /** Ids of an entity and all its descendants (9.1's getSonsOf also caches them in the row). */
   subtree(id: number): number[] {
     const out = [id];
     for (let i = 0; i < out.length; i++) {
       for (const e of this.all('Entity')) if (e.entities_id === out[i] && e.id !== 0) out.push(e.id);
+    }
+    const row = this.get('Entity', id);
+    if (row && this.profile.treeCacheInRow) {
+      row.sons_cache = JSON.stringify(Object.fromEntries(out.map((e) => [e, e])));
     }
     return out;
   }
@@ -93,7 +99,7 @@ export class Database implements Lookup {
   /** `$item->add($input)`: rights, sanitising, defaults and the itemtype's rules. Returns the new row. */
   add(itemtype: string, rawInput: Record<string, unknown>, actor: Actor, sessionEntity: number): Row {
     const def = this.def(itemtype);
-    const input = this.sanitize(def, rawInput);
+    const input = this.sanitize(itemtype, def, rawInput);
     // The API injects the active entity when the input names none.
     if (input.entities_id === undefined) input.entities_id = sessionEntity;
     const entity = Number(input.entities_id);
@@ -112,7 +118,7 @@ export class Database implements Lookup {
     const row = this.get(itemtype, id);
     if (!row) return false;
     if (def.entityAssigned && !this.visible(itemtype, row, actor)) throw new RefusedError(PERMISSION);
-    const input = this.sanitize(def, rawInput);
+    const input = this.sanitize(itemtype, def, rawInput);
     const values = this.keepColumns(def, input);
     delete values.id;
     const before = { ...row };
@@ -163,11 +169,17 @@ export class Database implements Lookup {
   }
 
   /** Toolbox::sanitize / Sanitizer: text columns are stored encoded per version. */
-  private sanitize(def: ItemtypeDef, input: Record<string, unknown>): Record<string, unknown> {
+  private sanitize(
+    itemtype: string,
+    def: ItemtypeDef,
+    input: Record<string, unknown>,
+  ): Record<string, unknown> {
     const out: Record<string, unknown> = { ...input };
     for (const column of def.text) {
       const value = out[column];
-      if (typeof value === 'string') out[column] = encodeStored(this.profile, value);
+      if (typeof value !== 'string') continue;
+      const plain = itemtype === 'Ticket' && column === 'content' && this.profile.ticketContentCleaned;
+      out[column] = plain ? cleanPlainText(value) : encodeStored(this.profile, value);
     }
     return out;
   }
@@ -187,8 +199,13 @@ export class Database implements Lookup {
     );
     if (clash) {
       const key = columns.map((c) => String(values[c])).join('-');
-      throw new RefusedError(`Duplicate entry '${key}' for key 'unicity'`);
+      throw this.duplicate(`Duplicate entry '${key}' for key 'unicity'`);
     }
+  }
+
+  /** A duplicate key: 9.1.6 fails with no message at all (18, 41). */
+  private duplicate(message: string): RefusedError {
+    return new RefusedError(this.profile.duplicateMessage ? message : '');
   }
 
   private requireRow(itemtype: string, id: unknown, actor: Actor): Row {
@@ -211,11 +228,14 @@ export class Database implements Lookup {
       if (!parent) throw new RefusedError(PERMISSION);
       const siblings = this.all('Entity').filter((e) => e.entities_id === parent.id && e.id !== 0);
       if (siblings.some((e) => e.name === values.name)) {
-        throw new RefusedError('An entity with that name already exists at the same level.');
+        throw this.duplicate('An entity with that name already exists at the same level.');
       }
       values.completename = `${String(parent.completename)} > ${String(values.name)}`;
       values.level = Number(parent.level) + 1;
-      values.ancestors_cache = JSON.stringify(this.ancestors(parent.id));
+      const ancestors = this.ancestors(parent.id);
+      values.ancestors_cache = JSON.stringify(
+        this.profile.treeCacheInRow ? ancestors.map(String) : ancestors,
+      );
       values.max_closedate = glpiDate(this.now());
     },
     ITILCategory: (values) => {
@@ -247,13 +267,16 @@ export class Database implements Lookup {
       values.impact = impact;
       values.priority = values.priority ?? PRIORITY[urgency]?.[impact] ?? 3;
       if (!values.name && typeof values.content === 'string') values.name = values.content.slice(0, 70);
+      const dateVerdict = ticketDateVerdict(this.profile, values.date);
+      if (dateVerdict === 'drop') delete values.date;
+      else if (dateVerdict) throw new RefusedError(dateVerdict);
       values.date = values.date ?? glpiDate(this.now());
       values.users_id_recipient = actor.userId;
       values.users_id_lastupdater = actor.userId;
-      const assign = this.profile.ticketAssignsCreator;
-      values.status = values.status ?? (assign ? 2 : 1);
+      const actors = ticketActors(this.profile, input, actor.userId);
+      values.status = values.status ?? (actors.assigned ? 2 : 1);
       return (row) => {
-        if (assign) this.insert('Ticket_User', { tickets_id: row.id, users_id: actor.userId, type: 2 });
+        for (const a of actors.rows) this.insert(a.itemtype, { ...a.values, tickets_id: row.id });
         const linked = input.items_id;
         if (linked && typeof linked === 'object') {
           for (const [itemtype, ids] of Object.entries(linked as Record<string, unknown>)) {
@@ -308,7 +331,8 @@ export class Database implements Lookup {
     const stamp = glpiDate(this.now());
     ticket.status = 5;
     ticket.solvedate = stamp;
-    ticket.begin_waiting_date = stamp;
+    // An ITILSolution waits for approval (9.5.13: 45); 9.1's solution field does not (9.1.6: 52).
+    if (this.profile.solution === 'ITILSolution') ticket.begin_waiting_date = stamp;
     ticket.date_mod = stamp;
   }
 
@@ -340,11 +364,19 @@ export class Database implements Lookup {
   /** Status changes made by PUT Ticket, including 9.1's `solution` field. */
   private ticketUpdated(row: Row, before: Row, input: Record<string, unknown>): void {
     const stamp = glpiDate(this.now());
-    if (this.profile.solution === 'ticket-field' && (input.solution || Number(input.solutiontypes_id) > 0)) {
-      this.solve(row);
+    if (this.profile.solution === 'ticket-field') {
+      const solvedStatus = solutionStatus(this, before, row, input);
+      if (solvedStatus !== undefined) {
+        this.solve(row);
+        row.status = solvedStatus;
+      }
     }
     if (row.status !== before.status) {
-      if (row.status === 6) row.closedate = stamp;
+      if (row.status === 6) {
+        row.closedate = stamp;
+        // Closing dates the solution too when it has none (9.1.6: 56 → 57, after a reopen).
+        row.solvedate = row.solvedate ?? stamp;
+      }
       if (row.status === 5 && !row.solvedate) row.solvedate = stamp;
       if (Number(row.status) < 5) {
         row.solvedate = null;

@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { Database, RefusedError, type Actor } from './database';
 import { FaultInjector, type FaultOptions } from './faults';
 import type { Row } from './itemtypes';
-import { numericCheck, parsePhpQuery } from './php-http';
+import { glpiDate, numericCheck, parsePhpQuery } from './php-http';
 import { PROFILES, type ProfileName, type VersionProfile } from './profiles';
-import { parseRange, search, SearchError } from './search-engine';
+import { parseRange, search, SearchError, SearchSqlError } from './search-engine';
 
 export interface GlpiEmulatorOptions {
   /** Which GLPI to behave like. @default '10.0' */
@@ -23,6 +23,11 @@ export interface GlpiEmulatorOptions {
   /** The API client's allowed IPv4/IPv6 addresses; undefined = any. */
   allowedIps?: string[];
   faults?: FaultOptions;
+  /**
+   * The server's timezone, as minutes east of UTC: GLPI writes and reads dates in server-local time, and
+   * getFullSession's `glpi_currenttime` shows it (the HTTP Date header stays in GMT). @default 0
+   */
+  utcOffsetMinutes?: number;
 }
 
 interface Session {
@@ -77,7 +82,8 @@ const SESSION_ENDPOINTS = new Set([
 
 /**
  * A stateful GLPI that speaks `apirest.php` like the chosen version, for tests, benchmarks and local
- * runs. Its fidelity is checked by replaying real GLPI 9.5.13 and 10.0.14 exchanges (test/emulator).
+ * runs. Its fidelity is checked by replaying the real GLPI 9.1.6, 9.5.13 and 10.0.14 exchanges kept in
+ * test/fixtures/glpi-captures (test/emulator/conformance.test.ts).
  */
 export class GlpiEmulator {
   readonly profile: VersionProfile;
@@ -93,12 +99,16 @@ export class GlpiEmulator {
   private readonly sockets = new Set<Socket>();
   private server?: Server;
   private baseUrl = 'http://127.0.0.1/apirest.php';
+  /** The server's local time, written as if it were UTC (how `glpiDate` formats it). */
+  private readonly localNow: () => Date;
 
   constructor(private readonly options: GlpiEmulatorOptions = {}) {
     this.profile = PROFILES[options.profile ?? '10.0'];
     this.appToken = options.appToken ?? randomBytes(20).toString('hex');
     this.userToken = options.userToken ?? randomBytes(20).toString('hex');
-    this.db = new Database(this.profile);
+    const offsetMs = (options.utcOffsetMinutes ?? 0) * 60_000;
+    this.localNow = () => new Date(Date.now() + offsetMs);
+    this.db = new Database(this.profile, this.localNow);
     this.faults = new FaultInjector(options.faults);
   }
 
@@ -245,7 +255,10 @@ export class GlpiEmulator {
         this.sessions.delete(session.token);
         return [200, this.profile.killSessionBody === 'true' ? true : undefined];
       case 'getMyEntities':
-        return [200, { myentities: this.myEntities(input.is_recursive === true) }];
+        return [
+          200,
+          { myentities: this.myEntities(this.profile.myEntitiesRecursive && input.is_recursive === true) },
+        ];
       case 'getActiveEntities':
         return [
           200,
@@ -273,9 +286,23 @@ export class GlpiEmulator {
       case 'getFullSession':
         return [
           200,
-          { session: { glpiID: session.userId, glpiname: 'glpi', glpiactive_entity: session.activeEntity } },
+          {
+            session: {
+              glpi_currenttime: glpiDate(this.localNow()),
+              glpiID: session.userId,
+              glpiname: 'glpi',
+              // Strings, as PHP keeps them (10.0.14: 12); 9.1's NUMERIC_CHECK makes them numbers.
+              glpiset_default_tech: '1',
+              glpiset_default_requester: '1',
+              glpiactive_entity: session.activeEntity,
+            },
+          },
         ];
       case 'getGlpiConfig':
+        // 9.1 has no such endpoint: the name is taken for an itemtype (9.1.6: 11).
+        if (!this.profile.glpiConfigEndpoint) {
+          throw new ApiError(400, 'ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM', RESOURCE_MSG);
+        }
         return [
           200,
           { cfg_glpi: { version: this.profile.version, url_base_api: this.baseUrl, list_limit: 20 } },
@@ -294,6 +321,10 @@ export class GlpiEmulator {
 
     switch (method) {
       case 'GET':
+        // 9.1 reads GET /Entity as getItem(Entity, false), which finds nothing (9.1.6: 13, 14).
+        if (id === undefined && itemtype === 'Entity' && this.profile.entityListIsItem) {
+          throw new ApiError(404, 'ERROR_ITEM_NOT_FOUND', 'Item not found', false);
+        }
         return id === undefined || (id === 0 && itemtype !== 'Entity')
           ? this.list(itemtype, query, actor, headers)
           : [200, this.getItem(itemtype, id, actor, headers, input)];
@@ -335,7 +366,10 @@ export class GlpiEmulator {
       throw new ApiError(400, 'ERROR_APP_TOKEN_PARAMETERS_MISSING', 'missing parameter app_token');
     }
     if (sent !== this.appToken) {
-      throw new ApiError(400, 'ERROR_WRONG_APP_TOKEN_PARAMETER', 'parameter app_token seems wrong');
+      // 9.1.6 answers a wrong token as a missing one (03 = 04).
+      throw this.profile.wrongAppTokenCode === 'ERROR_APP_TOKEN_PARAMETERS_MISSING'
+        ? new ApiError(400, 'ERROR_APP_TOKEN_PARAMETERS_MISSING', 'missing parameter app_token')
+        : new ApiError(400, 'ERROR_WRONG_APP_TOKEN_PARAMETER', 'parameter app_token seems wrong');
     }
   }
 
@@ -442,20 +476,29 @@ export class GlpiEmulator {
     return itemtype;
   }
 
+  /** HATEOAS links of a row's foreign keys, in column order, as GLPI walks the fields (9.1.6: 28). */
   private links(itemtype: string, row: Row): { rel: string; href: string }[] {
     const def = this.db.defs[itemtype]!;
-    return Object.entries(def.links ?? {})
-      .filter(([column]) => column in row && (column === 'entities_id' || Number(row[column]) > 0))
-      .map(([column, type]) => {
+    const links = def.links ?? {};
+    return Object.keys(def.columns)
+      .filter((column) => column in links && (column === 'entities_id' || Number(row[column]) > 0))
+      .map((column) => {
+        const type = links[column]!;
         const rel = type === '*' ? String(row.itemtype) : type;
         return { rel, href: `${this.baseUrl}/${rel}/${String(row[column])}` };
       });
   }
 
+  /** Adds the links; GLPI appends them one by one, so a row without any has no `links` key (9.1.6: 12). */
+  private withLinks(itemtype: string, row: Row, out: Record<string, unknown>): Record<string, unknown> {
+    const links = this.links(itemtype, row);
+    if (links.length) out.links = links;
+    return out;
+  }
+
   private present(itemtype: string, row: Row, query?: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = { ...row };
-    if (query?.get_hateoas !== 'false') out.links = this.links(itemtype, row);
-    return out;
+    return query?.get_hateoas === 'false' ? out : this.withLinks(itemtype, row, out);
   }
 
   private getItem(
@@ -485,8 +528,7 @@ export class GlpiEmulator {
     if (options.with_contracts === true) {
       out._contracts = this.db.all('Contract_Item').filter((l) => l.itemtype === real && l.items_id === id);
     }
-    out.links = this.links(real, row);
-    return out;
+    return options.get_hateoas === false ? out : this.withLinks(real, row, out);
   }
 
   private rightMissing(): ApiError {
@@ -510,6 +552,8 @@ export class GlpiEmulator {
     const isDeleted = query.is_deleted === 'true' || query.is_deleted === '1';
     if (this.db.defs[real]!.hasTrash) rows = rows.filter((r) => Boolean(r.is_deleted) === isDeleted);
     for (const [column, text] of Object.entries((query.searchText as Record<string, string>) ?? {})) {
+      // 9.1 puts the value in the SQL unescaped: a quote makes the query fail, read as no rows.
+      if (this.profile.searchQuoteBreaksSql && String(text).includes("'")) rows = [];
       const wanted = String(text).toLowerCase();
       const start = wanted.startsWith('^');
       const end = wanted.endsWith('$');
@@ -535,10 +579,12 @@ export class GlpiEmulator {
           : String(x ?? '').localeCompare(String(y ?? ''));
       return desc ? -cmp : cmp;
     });
+    // 9.1 without a range reads 0-list_limit and neither clamps nor pages it (profiles.ts).
+    const legacy = this.profile.legacyDefaultRange && query.range === undefined;
     let start: number;
     let end: number;
     try {
-      [start, end] = parseRange(String(query.range ?? '0-19'));
+      [start, end] = parseRange(String(query.range ?? (legacy ? '0-20' : '0-19')));
     } catch (err) {
       throw new ApiError(400, 'ERROR', (err as Error).message);
     }
@@ -552,8 +598,8 @@ export class GlpiEmulator {
     }
     const page = rows.slice(start, end + 1).map((r) => this.present(real, r, query));
     headers['Accept-Range'] = `${itemtype} 1000`;
-    if (total > 0) headers['Content-Range'] = `${start}-${Math.min(end, total - 1)}/${total}`;
-    return [start + page.length < total ? 206 : 200, page];
+    if (total > 0) headers['Content-Range'] = `${start}-${legacy ? end : Math.min(end, total - 1)}/${total}`;
+    return [!legacy && start + page.length < total ? 206 : 200, page];
   }
 
   private subItems(
@@ -608,7 +654,11 @@ export class GlpiEmulator {
         }
         const def = this.db.defs[real]!;
         const name = def.addedName ? def.addedName(row, this.db) : String(row.name ?? '');
-        const message = this.profile.addMessage && name !== '' ? `Item successfully added: ${name}` : '';
+        const message = def.addedMessage
+          ? def.addedMessage(row)
+          : this.profile.addMessage && name !== ''
+            ? `Item successfully added: ${name}`
+            : '';
         return { id: row.id, message };
       } catch (err) {
         if (err instanceof RefusedError) return { id: false as const, message: err.message };
@@ -622,9 +672,10 @@ export class GlpiEmulator {
       headers.Location = `${this.baseUrl}/${itemtype}/${only.id}`;
       return [201, only];
     }
+    // Some or all elements failed: returnError() answers before the Link header is built.
     if (ok.length === 0) throw new ApiError(400, 'ERROR_GLPI_ADD', results, false);
-    headers.Link = ok.map((r) => `${this.baseUrl}/${itemtype}/${String(r.id)}`).join(',');
     if (ok.length < results.length) return [207, ['ERROR_GLPI_PARTIAL_ADD', results]];
+    headers.Link = ok.map((r) => `${this.baseUrl}/${itemtype}/${String(r.id)}`).join(',');
     return [201, results];
   }
 
@@ -705,6 +756,7 @@ export class GlpiEmulator {
       result = search(this.db, itemtype, query, actor);
     } catch (err) {
       if (err instanceof SearchError) throw new ApiError(400, 'ERROR', err.message);
+      if (err instanceof SearchSqlError) throw new ApiError(500, 'ERROR_SQL', err.message, false);
       throw err;
     }
     const { total, rows, start } = result;

@@ -1,4 +1,5 @@
 import type { VersionProfile } from './profiles';
+import { ticketActorItemtypes } from './ticket-rules';
 
 /** A stored row: GLPI columns by name. */
 export type Row = Record<string, unknown> & { id: number };
@@ -41,6 +42,8 @@ export interface ItemtypeDef {
   links?: Record<string, string>;
   /** Name in the "Item successfully added: …" message. */
   addedName?: (row: Row, db: Lookup) => string;
+  /** The whole create message, whatever the version's default (9.1's ticket message). */
+  addedMessage?: (row: Row) => string;
 }
 
 const dropdownName = (itemtype: string, column: string) => (row: Row, db: Lookup) =>
@@ -73,6 +76,8 @@ const entityOption: SearchOption = {
 };
 
 function computer(profile: VersionProfile): ItemtypeDef {
+  const onComputer = profile.os === 'computer-fields';
+  // Column order matters: HATEOAS links follow it. 9.1 has the OS after date_mod (9.1.6: 28).
   const columns: Record<string, unknown> = {
     entities_id: 0,
     name: null,
@@ -84,16 +89,7 @@ function computer(profile: VersionProfile): ItemtypeDef {
     groups_id_tech: 0,
     comment: null,
     date_mod: null,
-    autoupdatesystems_id: 0,
-    locations_id: 0,
-    ...(profile.os === 'computer-fields' ? { domains_id: 0 } : {}),
-    networks_id: 0,
-    computermodels_id: 0,
-    computertypes_id: 0,
-    is_template: 0,
-    template_name: null,
-    manufacturers_id: 0,
-    ...(profile.os === 'computer-fields'
+    ...(onComputer
       ? {
           operatingsystems_id: 0,
           operatingsystemversions_id: 0,
@@ -104,6 +100,15 @@ function computer(profile: VersionProfile): ItemtypeDef {
           os_kernel_version: null,
         }
       : {}),
+    autoupdatesystems_id: 0,
+    locations_id: 0,
+    ...(onComputer ? { domains_id: 0 } : {}),
+    networks_id: 0,
+    computermodels_id: 0,
+    computertypes_id: 0,
+    is_template: 0,
+    template_name: null,
+    manufacturers_id: 0,
     is_deleted: 0,
     is_dynamic: 0,
     users_id: 0,
@@ -226,7 +231,7 @@ function computer(profile: VersionProfile): ItemtypeDef {
 }
 
 function ticket(profile: VersionProfile): ItemtypeDef {
-  // Column order and set as in the real 9.5.13 / 10.0.14 rows; 9.1 from its schema; 11 adds externalid.
+  // Column order and set as in the real rows: 9.1.6 (46), 9.5.13 (40), 10.0.14 (36); 11 adds externalid.
   const modern = profile.name !== '9.1';
   const columns: Record<string, unknown> = {
     entities_id: 0,
@@ -320,7 +325,11 @@ function ticket(profile: VersionProfile): ItemtypeDef {
       requesttypes_id: 'RequestType',
       itilcategories_id: 'ITILCategory',
     },
-    addedName: (row) => `${String(row.name)} (${row.id})`,
+    addedName: (row) =>
+      profile.ticketAddedMessage === 'name' ? String(row.name) : `${String(row.name)} (${row.id})`,
+    ...(profile.ticketAddedMessage === 'registered'
+      ? { addedMessage: (row: Row) => `Your ticket has been registered. (Ticket: ${row.id})` }
+      : {}),
   };
 }
 
@@ -371,88 +380,109 @@ function contract(): ItemtypeDef {
   };
 }
 
-function entity(): ItemtypeDef {
+/** Entity columns that 9.1 does not have yet (9.1.6: 23 against 9.5.13: 29). */
+const ENTITY_SINCE_9_2 = [
+  'use_certificates_alert',
+  'send_certificates_alert_before_delay',
+  'use_domains_alert',
+  'send_domains_alert_close_expiries_delay',
+  'send_domains_alert_expired_delay',
+  'autopurge_delay',
+  'changetemplates_id',
+  'problemtemplates_id',
+  'suppliers_as_private',
+  'anonymize_support_agents',
+  'enable_custom_css',
+  'custom_css_code',
+  'latitude',
+  'longitude',
+  'altitude',
+];
+
+function entity(profile: VersionProfile): ItemtypeDef {
+  const columns: Record<string, unknown> = {
+    name: null,
+    entities_id: 0,
+    completename: null,
+    comment: null,
+    level: 1,
+    sons_cache: null,
+    ancestors_cache: null,
+    address: null,
+    postcode: null,
+    town: null,
+    state: null,
+    country: null,
+    website: null,
+    phonenumber: null,
+    fax: null,
+    email: null,
+    admin_email: null,
+    admin_email_name: null,
+    admin_reply: null,
+    admin_reply_name: null,
+    notification_subject_tag: null,
+    ldap_dn: null,
+    tag: null,
+    authldaps_id: 0,
+    mail_domain: null,
+    entity_ldapfilter: null,
+    mailing_signature: null,
+    cartridges_alert_repeat: -2,
+    consumables_alert_repeat: -2,
+    use_licenses_alert: -2,
+    send_licenses_alert_before_delay: -2,
+    use_certificates_alert: -2,
+    send_certificates_alert_before_delay: -2,
+    use_contracts_alert: -2,
+    send_contracts_alert_before_delay: -2,
+    use_infocoms_alert: -2,
+    send_infocoms_alert_before_delay: -2,
+    use_reservations_alert: -2,
+    use_domains_alert: -2,
+    send_domains_alert_close_expiries_delay: -2,
+    send_domains_alert_expired_delay: -2,
+    autoclose_delay: -2,
+    autopurge_delay: -10,
+    notclosed_delay: -2,
+    calendars_id: -2,
+    auto_assign_mode: -2,
+    tickettype: -2,
+    max_closedate: null,
+    inquest_config: -2,
+    inquest_rate: 0,
+    inquest_delay: -10,
+    inquest_URL: null,
+    autofill_warranty_date: '-2',
+    autofill_use_date: '-2',
+    autofill_buy_date: '-2',
+    autofill_delivery_date: '-2',
+    autofill_order_date: '-2',
+    tickettemplates_id: -2,
+    changetemplates_id: -2,
+    problemtemplates_id: -2,
+    entities_id_software: -2,
+    default_contract_alert: -2,
+    default_infocom_alert: -2,
+    default_cartridges_alarm_threshold: -2,
+    default_consumables_alarm_threshold: -2,
+    delay_send_emails: -2,
+    is_notif_enable_default: -2,
+    inquest_duration: 0,
+    date_mod: null,
+    date_creation: null,
+    autofill_decommission_date: '-2',
+    suppliers_as_private: -2,
+    anonymize_support_agents: -2,
+    enable_custom_css: -2,
+    custom_css_code: null,
+    latitude: null,
+    longitude: null,
+    altitude: null,
+  };
+  if (profile.name === '9.1') for (const column of ENTITY_SINCE_9_2) delete columns[column];
   return {
-    columns: {
-      name: null,
-      entities_id: 0,
-      completename: null,
-      comment: null,
-      level: 1,
-      sons_cache: null,
-      ancestors_cache: null,
-      address: null,
-      postcode: null,
-      town: null,
-      state: null,
-      country: null,
-      website: null,
-      phonenumber: null,
-      fax: null,
-      email: null,
-      admin_email: null,
-      admin_email_name: null,
-      admin_reply: null,
-      admin_reply_name: null,
-      notification_subject_tag: null,
-      ldap_dn: null,
-      tag: null,
-      authldaps_id: 0,
-      mail_domain: null,
-      entity_ldapfilter: null,
-      mailing_signature: null,
-      cartridges_alert_repeat: -2,
-      consumables_alert_repeat: -2,
-      use_licenses_alert: -2,
-      send_licenses_alert_before_delay: -2,
-      use_certificates_alert: -2,
-      send_certificates_alert_before_delay: -2,
-      use_contracts_alert: -2,
-      send_contracts_alert_before_delay: -2,
-      use_infocoms_alert: -2,
-      send_infocoms_alert_before_delay: -2,
-      use_reservations_alert: -2,
-      use_domains_alert: -2,
-      send_domains_alert_close_expiries_delay: -2,
-      send_domains_alert_expired_delay: -2,
-      autoclose_delay: -2,
-      autopurge_delay: -10,
-      notclosed_delay: -2,
-      calendars_id: -2,
-      auto_assign_mode: -2,
-      tickettype: -2,
-      max_closedate: null,
-      inquest_config: -2,
-      inquest_rate: 0,
-      inquest_delay: -10,
-      inquest_URL: null,
-      autofill_warranty_date: '-2',
-      autofill_use_date: '-2',
-      autofill_buy_date: '-2',
-      autofill_delivery_date: '-2',
-      autofill_order_date: '-2',
-      tickettemplates_id: -2,
-      changetemplates_id: -2,
-      problemtemplates_id: -2,
-      entities_id_software: -2,
-      default_contract_alert: -2,
-      default_infocom_alert: -2,
-      default_cartridges_alarm_threshold: -2,
-      default_consumables_alarm_threshold: -2,
-      delay_send_emails: -2,
-      is_notif_enable_default: -2,
-      inquest_duration: 0,
-      date_mod: null,
-      date_creation: null,
-      autofill_decommission_date: '-2',
-      suppliers_as_private: -2,
-      anonymize_support_agents: -2,
-      enable_custom_css: -2,
-      custom_css_code: null,
-      latitude: null,
-      longitude: null,
-      altitude: null,
-    },
+    columns,
     entityAssigned: true,
     hasTrash: false,
     text: ['name', 'comment', 'completename'],
@@ -479,7 +509,7 @@ const relation = (columns: Record<string, unknown>, links: Record<string, string
 
 export function itemtypes(profile: VersionProfile): Record<string, ItemtypeDef> {
   const defs: Record<string, ItemtypeDef> = {
-    Entity: entity(),
+    Entity: entity(profile),
     Computer: computer(profile),
     ComputerType: dropdown(),
     Manufacturer: dropdown(),
@@ -542,11 +572,14 @@ export function itemtypes(profile: VersionProfile): Record<string, ItemtypeDef> 
       use_notification: 1,
       alternative_email: null,
     }),
+    // GLPI's configuration rows; 9.1 reads its version here, having no getGlpiConfig (9.1.6: 12).
+    Config: relation({ context: null, name: null, value: null }),
     Item_Disk: relation({ itemtype: null, items_id: 0, name: null, mountpoint: null }),
     User: {
       ...dropdown(),
       columns: { name: null, realname: null, firstname: null, is_active: 1, entities_id: 0, date_mod: null },
     },
+    ...ticketActorItemtypes(),
   };
   if (profile.os === 'item-os') {
     defs.Item_OperatingSystem = {

@@ -5,6 +5,9 @@ import { encodeStored } from './profiles';
 /** A refusal of the search endpoint: `400 ["ERROR", message]`. */
 export class SearchError extends Error {}
 
+/** The search's SQL failed: `500 ["ERROR_SQL", message]`. */
+export class SearchSqlError extends Error {}
+
 interface Criterion {
   link: string;
   field: number;
@@ -48,7 +51,8 @@ export function search(
     .filter((row) => !row.is_deleted && row.is_template !== 1 && db.visible(itemtype, row, actor));
   const matching = candidates.filter((row) => matches(db, itemtype, row, criteria));
 
-  const sortOption = def.searchOptions[sort] ?? def.searchOptions[1];
+  const sortId = def.searchOptions[sort] ? sort : 1;
+  const sortOption = def.searchOptions[sortId];
   const key = (row: Row) => displayValue(db, row, sortOption);
   matching.sort((a, b) => {
     const [x, y] = [key(a), key(b)];
@@ -58,9 +62,9 @@ export function search(
   });
 
   const [start, end] = parseRange(String(query.range ?? '0-19'));
-  const columns = forced.length
-    ? unique([1, ...criteria.map((c) => c.field), ...forced])
-    : unique([...def.defaultDisplay, ...criteria.map((c) => c.field)]);
+  const columns = toView(db, itemtype, actor, forced, criteria, sortId);
+  const broken = db.profile.searchQuoteBreaksSql ? criteria.find((c) => c.value.includes("'")) : undefined;
+  if (broken) throw new SearchSqlError(sqlSyntaxError(broken, columns.indexOf(sortId), order));
   const page = matching.slice(start, end + 1).map((row) => {
     const out: Record<string, unknown> = {};
     for (const id of columns) {
@@ -74,6 +78,51 @@ export function search(
 
 function unique(ids: number[]): number[] {
   return [...new Set(ids)];
+}
+
+/**
+ * The columns GLPI's Search shows, in its order: the Ticket id in front (9.1.6: 60, 61 sort on ITEM_1),
+ * name, the entity when several entities exist and the type is recursive or several are active
+ * (addDefaultToView; 9.1.6: 31 shows 80, 60 does not), then forcedisplay or the display preferences,
+ * the criteria fields and the sort field.
+ */
+function toView(
+  db: Database,
+  itemtype: string,
+  actor: Actor,
+  forced: number[],
+  criteria: Criterion[],
+  sort: number,
+): number[] {
+  const def = db.defs[itemtype]!;
+  const entityColumn =
+    itemtype !== 'Entity' &&
+    def.entityAssigned &&
+    db.all('Entity').length > 1 &&
+    ('is_recursive' in def.columns || actor.activeEntities.size > 1);
+  return unique([
+    ...(itemtype === 'Ticket' ? [2] : []),
+    1,
+    ...(entityColumn ? [80] : []),
+    ...(forced.length ? forced : def.defaultDisplay),
+    ...criteria.map((c) => c.field),
+    sort,
+  ]).filter((id) => def.searchOptions[id]);
+}
+
+/**
+ * MariaDB's answer to 9.1's unescaped value: the string literal ends at the first quote and the parser
+ * stops at what follows, quoted up to the end of the query (9.1.6: 61).
+ */
+function sqlSyntaxError(c: Criterion, sortColumn: number, order: string): string {
+  const rest = c.value.slice(c.value.indexOf("'") + 1);
+  const like = c.searchtype === 'contains' || c.searchtype === 'notcontains';
+  const tail = like && !c.value.endsWith('$') ? "%'" : "'";
+  const near = `${like ? rest.replace(/\$$/, '') : rest}${tail}   ) ORDER BY ITEM_${sortColumn} ${order}`;
+  return (
+    'Unexpected SQL Error : You have an error in your SQL syntax; check the manual that corresponds to ' +
+    `your MariaDB server version for the right syntax to use near '${near}' at line 4`
+  );
 }
 
 export function parseRange(range: string): [number, number] {
@@ -109,17 +158,22 @@ function displayValue(db: Database, row: Row, option: SearchOption | undefined):
   return option.display ? option.display(row, db) : (row[option.column] ?? null);
 }
 
+/**
+ * GLPI concatenates the criteria into one SQL WHERE (`A OR B AND C`), so AND binds tighter than OR;
+ * a NOT link negates its own criterion, also on the first one, and an unknown link counts as AND.
+ */
 function matches(db: Database, itemtype: string, row: Row, criteria: Criterion[]): boolean {
-  let result = true;
+  let anyGroup = false;
+  let group = true;
   criteria.forEach((c, i) => {
     const hit = test(db, itemtype, row, c);
-    if (i === 0) result = c.link.includes('NOT') ? !hit : hit;
-    else if (c.link === 'AND') result = result && hit;
-    else if (c.link === 'OR') result = result || hit;
-    else if (c.link === 'AND NOT') result = result && !hit;
-    else if (c.link === 'OR NOT') result = result || !hit;
+    if (i > 0 && (c.link === 'OR' || c.link === 'OR NOT')) {
+      anyGroup = anyGroup || group;
+      group = true;
+    }
+    group = group && (c.link.endsWith('NOT') ? !hit : hit);
   });
-  return result;
+  return anyGroup || group;
 }
 
 function test(db: Database, itemtype: string, row: Row, c: Criterion): boolean {

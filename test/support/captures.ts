@@ -13,15 +13,16 @@ export interface Capture {
   responseBody: string;
   /** The recorded body was cut; only its top-level keys (from the capture's notes) are known. */
   truncatedKeys?: string[];
+  /** For a cut body, the keys the notes list one level down, e.g. `{ session: ['glpiID', …] }`. */
+  truncatedNestedKeys?: Record<string, string[]>;
 }
 
-/** Where the shared references are: `../shared` beside the clone (as on CI), or SHARED_DIR. */
-export function sharedDir(): string {
-  return process.env.SHARED_DIR ?? resolve(__dirname, '..', '..', '..', 'shared');
-}
+/** The recorded exchanges, kept in the repository (test/fixtures/glpi-captures/README.md). */
+export const CAPTURES_DIR = resolve(__dirname, '..', 'fixtures', 'glpi-captures');
 
+/** Every exchange of one folder (`10.0.14`, `9.5.13`, `9.1.6`), in recorded order. */
 export function loadCaptures(folder: string): Capture[] {
-  const dir = join(sharedDir(), 'reference', folder);
+  const dir = join(CAPTURES_DIR, folder);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.txt'))
     .sort()
@@ -51,12 +52,15 @@ export function parseCapture(file: string, text: string): Capture {
     const [name, ...value] = lines[j]!.split(': ');
     responseHeaders[name!.toLowerCase()] = value.join(': ');
   }
-  const body = lines
-    .slice(j + 1)
+  // After the headers: the body, and the recorder's `# note:` lines (9.1.6) that are not part of it.
+  const after = lines.slice(j + 1);
+  const body = after
+    .filter((l) => !l.startsWith('# '))
     .join('\n')
     .trim();
-  const truncated = body.includes('[... body shortened');
-  const keysNote = /top-level keys: ([^)]+)\)/.exec(text)?.[1];
+  const truncated = /body shortened/.test(after.join('\n'));
+  const topKeys = /top-level keys: ([^()]+?)\s*[()]/.exec(text)?.[1] ?? '';
+  const nested = [...text.matchAll(/(\w+)\.\* keys: ([^)]+)\)/g)].map((m) => [m[1]!, list(m[2]!)] as const);
   return {
     file,
     method,
@@ -66,6 +70,11 @@ export function parseCapture(file: string, text: string): Capture {
     status,
     responseHeaders,
     responseBody: truncated ? '' : body,
-    truncatedKeys: truncated ? (keysNote ?? '').split(',').map((k) => k.trim()) : undefined,
+    truncatedKeys: truncated ? list(topKeys) : undefined,
+    truncatedNestedKeys: truncated && nested.length ? Object.fromEntries(nested) : undefined,
   };
+}
+
+function list(text: string): string[] {
+  return text.split(',').map((k) => k.trim());
 }
