@@ -1,3 +1,4 @@
+import type { MetricMeter } from '@temporalio/common';
 import type { WorkerSettings } from '../config/worker-settings';
 import { GlpiClient, type GlpiClientOptions } from '../glpi/glpi-client';
 import { DropdownResolver } from '../glpi/lookups';
@@ -16,11 +17,25 @@ export interface ActivityDeps {
   outboundToken?: string;
   /** Where the worker keeps each sync run's inventory snapshot (DATA_DIR); memory only when absent. */
   snapshotDir?: string;
+  /** The worker's metrics (Temporal's runtime meter, exported with its Prometheus endpoint). */
+  metrics?: MetricMeter;
 }
 
 /** Every activity of glpi-bridge, built from their dependencies (Temporal's factory pattern). */
 export function createActivities(deps: ActivityDeps) {
-  const sessions = new GlpiSessions(() => new GlpiClient(deps.glpi));
+  const retries = deps.metrics?.createCounter(
+    'glpi_bridge_glpi_request_retries',
+    'retries',
+    'Idempotent GLPI requests retried inside the client after a transient failure',
+  );
+  const glpi: GlpiClientOptions = {
+    ...deps.glpi,
+    onRetry: (event) => {
+      retries?.add(1, { request: event.request.replace(/\/\d+/g, '/:id'), reason: event.reason });
+      deps.glpi.onRetry?.(event);
+    },
+  };
+  const sessions = new GlpiSessions(() => new GlpiClient(glpi));
   const dropdowns = new DropdownResolver();
   const activities = withFailureBoundary({
     /** The worker's settings; run as a local activity, so that its answer is recorded for replay. */

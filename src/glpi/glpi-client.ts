@@ -193,6 +193,22 @@ export class GlpiClient {
     return (await this.call('GET', 'getGlpiConfig', s.glpiConfigBody)).cfg_glpi;
   }
 
+  /**
+   * GLPI's clock, from one getFullSession answer (every version from 9.1): `local` is its current time as it
+   * reads and writes dates (server-local `YYYY-MM-DD HH:MM:SS`, `glpi_currenttime`), `httpDate` the same
+   * answer's `Date` header (GMT). Their difference is the server's UTC offset.
+   */
+  async serverClock(): Promise<{ local?: string; httpDate?: string }> {
+    const { data, headers } = await this.request('GET', 'getFullSession', {});
+    const session = (data as { session?: Record<string, unknown> } | undefined)?.session;
+    const local = session?.glpi_currenttime;
+    const date = headers['date'];
+    return {
+      local: typeof local === 'string' ? local : undefined,
+      httpDate: typeof date === 'string' ? date : undefined,
+    };
+  }
+
   async getActiveProfile(): Promise<z.infer<typeof s.activeProfileBody>['active_profile']> {
     return (await this.call('GET', 'getActiveProfile', s.activeProfileBody)).active_profile;
   }
