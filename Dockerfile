@@ -15,6 +15,11 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY examples ./examples
+# DATA_DIR (inventory snapshots) must be writable by the unprivileged user; mount a volume here to keep it.
+RUN mkdir -p /app/.data && chown node:node /app/.data
+ENV DATA_DIR=/app/.data
+# 9464: the worker's Prometheus metrics; 8090: the alert receiver (`serve`).
+EXPOSE 9464 8090
 USER node
 ENTRYPOINT ["node", "bin/glpi-bridge"]
 CMD ["worker"]

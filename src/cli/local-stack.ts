@@ -12,6 +12,7 @@ import type { Logger } from '../observability/logger';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { createWorker } from '../worker/create-worker';
 import { installRuntime } from '../worker/runtime';
+import { CliError } from './cli-error';
 
 export interface LocalStackOptions {
   /** gRPC port; a free one is taken when busy. @default 7233 */
@@ -24,6 +25,10 @@ export interface LocalStackOptions {
   glpiVersion?: ProfileName;
   /** Emulator port when no GLPI is configured. @default any free port */
   emulatorPort?: number;
+  /** Where the worker keeps inventory snapshots. @default DATA_DIR/inventory-snapshots */
+  snapshotDir?: string;
+  /** Runs when the stack stops (`stop`, or Ctrl-C), while Temporal still answers. */
+  onStopping?: (client: Client) => Promise<void>;
 }
 
 export interface LocalStack {
@@ -57,6 +62,27 @@ async function pickPort(preferred: number): Promise<number> {
   });
 }
 
+/** The dev server's failure to start as one line: the Temporal CLI missing, or the server's own message. */
+function devServerProblem(err: unknown): CliError {
+  const text = err instanceof Error ? err.message : String(err);
+  const [first = '', ...rest] = text.split('\n');
+  if (/^Temporal CLI not found/.test(first)) return new CliError(first.replace(/\.\s*$/, ''));
+  // The server logs JSON lines: its last message says why it stopped.
+  const said = rest
+    .map((line) => {
+      try {
+        return (JSON.parse(line) as { msg?: string }).msg;
+      } catch {
+        return line.trim() || undefined;
+      }
+    })
+    .filter(Boolean)
+    .at(-1);
+  return new CliError(
+    `the local Temporal dev server did not start: ${said ?? first.replace(/:$/, '')}; with a persisted state (DATA_DIR/temporal.db) try --no-persist or another DATA_DIR`,
+  );
+}
+
 /**
  * The embedded default: a real Temporal dev server with its Web UI, the GLPI emulator when no GLPI is
  * configured, and a worker. What `glpi-bridge dev` and the quick start's demo run.
@@ -74,37 +100,54 @@ export async function startLocalStack(
     mkdirSync(resolve(config.dataDir), { recursive: true });
     dbFile = join(resolve(config.dataDir), 'temporal.db');
   }
-  const server = await startDevServer({ port, uiPort, dbFile });
+  const server = await startDevServer({ port, uiPort, dbFile }).catch((err: unknown) => {
+    throw devServerProblem(err);
+  });
   let emulator: GlpiEmulator | undefined;
   let glpi: GlpiClientOptions;
-  if (config.glpi) glpi = glpiClientOptions(config.glpi);
-  else {
-    emulator = new GlpiEmulator({ profile: options.glpiVersion ?? '10.0' });
-    await emulator.start(options.emulatorPort ?? 0);
-    glpi = { url: emulator.url, appToken: emulator.appToken, userToken: emulator.userToken };
-  }
   const taskQueue = config.temporal.taskQueue;
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const { worker, close } = await createWorker({
-    connection: nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    glpi,
-    settings: config.settings,
-    outboundToken: config.outboundToken,
-    snapshotDir: join(resolve(config.dataDir), 'inventory-snapshots'),
-  });
-  const clientConnection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection: clientConnection, namespace: 'default' });
+  let nativeConnection: NativeConnection | undefined;
+  let worker: Worker;
+  let close: () => Promise<void>;
+  let client: Client;
+  let clientConnection: Connection;
+  try {
+    if (config.glpi) glpi = glpiClientOptions(config.glpi);
+    else {
+      emulator = new GlpiEmulator({ profile: options.glpiVersion ?? '10.0' });
+      await emulator.start(options.emulatorPort ?? 0);
+      glpi = { url: emulator.url, appToken: emulator.appToken, userToken: emulator.userToken };
+    }
+    nativeConnection = await NativeConnection.connect({ address: server.address });
+    ({ worker, close } = await createWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      glpi,
+      settings: config.settings,
+      outboundToken: config.outboundToken,
+      snapshotDir: options.snapshotDir ?? join(resolve(config.dataDir), 'inventory-snapshots'),
+    }));
+    clientConnection = await Connection.connect({ address: server.address });
+    client = new Client({ connection: clientConnection, namespace: 'default' });
+  } catch (err) {
+    // Nothing may outlive a failed start: the dev server is a child process.
+    await nativeConnection?.close().catch(() => undefined);
+    await emulator?.stop().catch(() => undefined);
+    await server.stop();
+    throw err;
+  }
+  const native = nativeConnection;
 
   let stopping: Promise<void> | undefined;
   const running = (async () => {
     try {
       await worker.run();
     } finally {
+      await options.onStopping?.(client).catch(() => undefined);
       await close();
       await clientConnection.close();
-      await nativeConnection.close();
+      await native.close();
       await emulator?.stop();
       await server.stop();
     }

@@ -20,21 +20,35 @@ export function progressLine(done: number, total: number, extra = ''): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${Math.round(ratio * 100)}% ${extra}`;
 }
 
-/** Writes a progress line: in place on a TTY, one line per change otherwise. */
-export function makeProgress(stream: NodeJS.WriteStream = process.stderr): {
+export interface Progress {
+  /** Redraws the progress line (in place on a TTY, one line per change otherwise). */
   update(line: string): void;
+  /** A line of its own that stays (a retry, a cause), printed above the progress line. */
+  note(line: string): void;
   done(): void;
-} {
+}
+
+/** Writes a progress line: in place on a TTY, one line per change otherwise. */
+export function makeProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
   let last = '';
+  let drawn = false;
   return {
     update(line: string) {
-      if (line === last) return;
+      if (line === last && drawn) return;
       last = line;
+      drawn = true;
       if (stream.isTTY) stream.write(`\r${line}\x1b[K`);
       else stream.write(`${line}\n`);
     },
+    note(line: string) {
+      if (stream.isTTY) {
+        stream.write(`\r\x1b[K${line}\n`);
+        if (drawn) stream.write(last);
+      } else stream.write(`${line}\n`);
+    },
     done() {
-      if (stream.isTTY && last) stream.write('\n');
+      if (stream.isTTY && drawn) stream.write('\n');
+      drawn = false;
     },
   };
 }

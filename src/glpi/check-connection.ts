@@ -1,6 +1,10 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import axios from 'axios';
+import { describeFailure } from '../observability/describe-failure';
+import { findChildEntity, rootEntity } from './entities';
 import { GlpiError } from './errors';
 import { GlpiClient, type GlpiClientOptions } from './glpi-client';
-import { findExact } from './lookups';
 import { compareVersion } from './version';
 
 export interface CheckResult {
@@ -16,8 +20,11 @@ const READ = 1;
 const UPDATE = 2;
 const CREATE = 4;
 
-/** Rights the bridge needs: profile field → bits, and what they are for. */
-const NEEDED: [string, number, string][] = [
+/**
+ * Rights the bridge needs: profile field → bits, and what they are for. The same fields and bits on every
+ * version from 9.1 (9.1.6, 9.5.13 and 10.0.14 Super-Admin profiles: test/fixtures/glpi-captures).
+ */
+export const NEEDED: [string, number, string][] = [
   ['computer', READ | UPDATE | CREATE, 'computers'],
   ['dropdown', READ | UPDATE | CREATE, 'types, manufacturers, operating systems, request sources'],
   ['contract', READ | UPDATE | CREATE, 'contracts and their links'],
@@ -53,6 +60,80 @@ const LOGIN_FIXES: Record<string, [string, string]> = {
   ],
 };
 
+/** The rights `profile` lacks among `needed` (a profile from getActiveProfile, any version). */
+export function missingRights(
+  profile: Record<string, unknown>,
+  needed: [string, number, string][] = NEEDED,
+): [string, number, string][] {
+  return needed.filter(([field, bits]) => (Number(profile[field] ?? 0) & bits) !== bits);
+}
+
+/** Does a GLPI API answer at `url`? GLPI answers an `initSession` without credentials with its JSON error. */
+async function glpiApiAnswers(url: string, options: GlpiClientOptions): Promise<boolean> {
+  try {
+    const response = await axios.get<string>(`${url.replace(/\/+$/, '')}/initSession`, {
+      timeout: Math.min(options.timeoutMs ?? 10_000, 10_000),
+      httpAgent: new HttpAgent(),
+      httpsAgent: new HttpsAgent({ ca: options.ca }),
+      headers: options.appToken ? { 'App-Token': options.appToken } : {},
+      validateStatus: () => true,
+      maxRedirects: 0,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+    });
+    const body: unknown = JSON.parse(response.data);
+    return (
+      (Array.isArray(body) && typeof body[0] === 'string' && body[0].startsWith('ERROR')) ||
+      (typeof body === 'object' && body !== null && 'session_token' in body)
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Where the API root may be when `url` is not it: the same with /apirest.php, at the site's root, under /glpi. */
+export function candidateApiUrls(url: string): string[] {
+  const trimmed = url
+    .trim()
+    .replace(/[?#].*$/, '')
+    .replace(/\/+$/, '');
+  const candidates: string[] = [];
+  const api = /^(.*?\/apirest\.php)(\/.*)?$/i.exec(trimmed);
+  if (api?.[2]) candidates.push(api[1]!);
+  if (!api) {
+    candidates.push(`${trimmed.replace(/\/(index\.php|front\/.*|public)$/i, '')}/apirest.php`);
+    const origin = /^(https?:\/\/[^/]+)/i.exec(trimmed)?.[1];
+    if (origin) candidates.push(`${origin}/apirest.php`, `${origin}/glpi/apirest.php`);
+  }
+  return [...new Set(candidates)].filter((c) => c !== trimmed);
+}
+
+/** The "API reachable" failure when something answered at GLPI_URL that is not GLPI's API. */
+async function notAnApi(options: GlpiClientOptions, err: GlpiError): Promise<CheckResult> {
+  const answered =
+    err.status !== undefined
+      ? `HTTP ${err.status}`
+      : err.code === 'UNEXPECTED_RESPONSE'
+        ? 'a page'
+        : err.code;
+  const detail = `no GLPI API answers at ${options.url} (GET /initSession got ${answered}, not GLPI's JSON)`;
+  for (const candidate of candidateApiUrls(options.url)) {
+    if (await glpiApiAnswers(candidate, options))
+      return {
+        name: 'API reachable',
+        ok: false,
+        detail,
+        fix: `set GLPI_URL=${candidate} (GLPI's API answers there)`,
+      };
+  }
+  return {
+    name: 'API reachable',
+    ok: false,
+    detail,
+    fix: "set GLPI_URL to GLPI's API root, which ends with /apirest.php (e.g. https://glpi.example.com/apirest.php)",
+  };
+}
+
 /** The "test connection" of `glpi-bridge check`: each step, its result, and the fix when it fails. */
 export async function checkGlpi(options: GlpiClientOptions, entityName: string): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
@@ -67,17 +148,16 @@ export async function checkGlpi(options: GlpiClientOptions, entityName: string):
     await client.initSession();
   } catch (err) {
     if (!(err instanceof GlpiError)) throw err;
-    if (
-      err.code === 'NETWORK' ||
-      err.code === 'TIMEOUT' ||
-      err.code.startsWith('HTTP_') ||
-      err.code === 'UNEXPECTED_RESPONSE'
-    ) {
+    if (err.code === 'NETWORK' || err.code === 'TIMEOUT') {
       return fail(
         'API reachable',
-        err.message,
+        describeFailure(err),
         `check GLPI_URL (it ends with /apirest.php) and that this host can reach ${options.url}`,
       );
+    }
+    if (err.code.startsWith('HTTP_') || err.code === 'UNEXPECTED_RESPONSE') {
+      results.push(await notAnApi(options, err));
+      return results;
     }
     if (err.code === 'ERROR' && /disabled/i.test(err.message)) {
       return fail(
@@ -86,9 +166,18 @@ export async function checkGlpi(options: GlpiClientOptions, entityName: string):
         "enable the REST API in GLPI: Setup > General > API > 'Enable Rest API'",
       );
     }
+    const known = LOGIN_FIXES[err.code];
+    // An answer that is not one of GLPI's login errors, from a URL that is not an API root.
+    if (!known && !/\/apirest\.php\/?$/i.test(options.url) && !(await glpiApiAnswers(options.url, options))) {
+      results.push(await notAnApi(options, err));
+      return results;
+    }
     pass('API reachable', options.url);
     pass('API enabled', 'yes');
-    const [step, fix] = LOGIN_FIXES[err.code] ?? ['login', 'see the error'];
+    const [step, fix] = known ?? [
+      'login',
+      `GLPI refused the login with ${err.code}: check GLPI_APP_TOKEN against the API client (Setup > General > API), and GLPI_USER_TOKEN or GLPI_USERNAME/GLPI_PASSWORD`,
+    ];
     if (step === 'login') pass('App-Token accepted', options.appToken ? 'yes' : 'no App-Token needed');
     return fail(step, err.message, fix);
   }
@@ -105,9 +194,11 @@ export async function checkGlpi(options: GlpiClientOptions, entityName: string):
 
     const profile = await client.getActiveProfile();
     const needed = [...NEEDED];
-    const entity = (await findExact(client, 'Entity', 'name', entityName, { entityId: 0 }))[0];
+    // As a sync looks for it: below the root entity, by /search (GLPI 9.1 cannot list entities).
+    await client.changeActiveEntities(0, true);
+    const entity = await findChildEntity(client, await rootEntity(client), entityName);
     if (!entity) needed.push(['entity', CREATE, `creating the '${entityName}' sub-entity`]);
-    const missing = needed.filter(([field, bits]) => (Number(profile[field] ?? 0) & bits) !== bits);
+    const missing = missingRights(profile, needed);
     if (missing.length === 0)
       pass('rights', `profile '${profile.name}' can write ${needed.map((n) => n[2]).join('; ')}`);
     else {

@@ -101,42 +101,7 @@ export async function syncInventory(input: SyncInventoryInput): Promise<SyncInve
   }).loadSettings();
   const act = proxyActivities<Activities>(inventoryActivityOptions(settings.inventoryRetry));
 
-  let state = input.carried;
-  if (!state) {
-    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.outcome, value: 'running' }]);
-    const handle = await act.openGlpiSession();
-    const prepared = await act.prepareInventory({
-      location: input.location,
-      inline: input.inventory,
-      source: input.source,
-    });
-    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.inventorySource, value: prepared.source }]);
-    const entities = await act.ensureEntities({
-      handle,
-      name: settings.glpiEntity,
-      paths: prepared.entityPaths,
-      dryRun,
-    });
-    state = {
-      source: prepared.source,
-      prepared,
-      entities,
-      handle,
-      offset: 0,
-      runs: 0,
-      progress: {
-        total: prepared.total,
-        done: 0,
-        created: 0,
-        updated: 0,
-        unchanged: 0,
-        failed: 0,
-        rejected: prepared.rejected.length,
-      },
-      items: [],
-    };
-  }
-  const run = state;
+  const run = input.carried ?? (await startRun(input, act, settings.glpiEntity, dryRun));
   run.runs += 1;
   const report = (missing: MissingHost[] = []): SyncInventoryReport => ({
     source: run.source,
@@ -207,6 +172,57 @@ export async function syncInventory(input: SyncInventoryInput): Promise<SyncInve
     });
   } finally {
     await act.killGlpiSession(run.handle).catch(() => undefined);
+  }
+}
+
+/**
+ * The start of a run: a GLPI session, the inventory read once, the entities made sure of. A failure here
+ * (GLPI down past the retry budget, an unreadable inventory) ends the run Failed, marked as such.
+ */
+async function startRun(
+  input: SyncInventoryInput,
+  act: ReturnType<typeof proxyActivities<Activities>>,
+  glpiEntity: string,
+  dryRun: boolean,
+): Promise<Carried> {
+  upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.outcome, value: 'running' }]);
+  let handle: string | undefined;
+  try {
+    handle = await act.openGlpiSession();
+    const prepared = await act.prepareInventory({
+      location: input.location,
+      inline: input.inventory,
+      source: input.source,
+    });
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.inventorySource, value: prepared.source }]);
+    const entities = await act.ensureEntities({
+      handle,
+      name: glpiEntity,
+      paths: prepared.entityPaths,
+      dryRun,
+    });
+    return {
+      source: prepared.source,
+      prepared,
+      entities,
+      handle,
+      offset: 0,
+      runs: 0,
+      progress: {
+        total: prepared.total,
+        done: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        failed: 0,
+        rejected: prepared.rejected.length,
+      },
+      items: [],
+    };
+  } catch (err) {
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.outcome, value: 'failed' }]);
+    if (handle) await act.killGlpiSession(handle).catch(() => undefined);
+    throw err;
   }
 }
 

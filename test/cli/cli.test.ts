@@ -17,7 +17,14 @@ describe('glpi-bridge CLI', () => {
       'setup',
       'emulator',
     ]);
-    for (const command of [...commands, 'schedule create', 'schedule list', 'schedule pause']) {
+    for (const command of [
+      ...commands,
+      'sync status',
+      'sync list',
+      'schedule create',
+      'schedule list',
+      'schedule pause',
+    ]) {
       const result = await runCli([...command.split(' '), '--help']);
       expect({ command, status: result.status }).toEqual({ command, status: 0 });
       expect(result.stdout).toContain('Usage: glpi-bridge');

@@ -9,7 +9,8 @@ describe('configuration', () => {
       taskQueue: 'glpi-bridge',
     });
     expect(config.glpi).toBeUndefined();
-    expect(config.glpiEntity).toBe('Supervision');
+    expect(config.settings.glpiEntity).toBe('Supervision');
+    expect(config.settings.inventoryRetry).toEqual({ maxIntervalSeconds: 60, budgetSeconds: 600 });
   });
 
   it('names every bad or missing variable at once', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { syncReport } from '../../src/cli/sync-result';
+import { failureMessage } from '../../src/workflows/failure-message';
 import { GlpiEmulator } from '../../src/emulator/glpi-emulator';
 import type { Row } from '../../src/emulator/itemtypes';
 import { PROFILE_NAMES, type ProfileName } from '../../src/emulator/profiles';
@@ -235,6 +236,15 @@ describe.each(PROFILE_NAMES.map((p) => [p]))(
         expect(failure).toBeInstanceOf(WorkflowFailedError);
         expect(failure.cause?.message).toMatch(/inventory\.source: is required/);
         expect(emulator.counters.total).toBe(0);
+      });
+
+      it('marks a run that could not start as failed, with the cause', async () => {
+        const handle = await start({ location: join(dir, 'absent.json') });
+        const failure = (await handle.result().catch((err: unknown) => err)) as WorkflowFailedError;
+        expect(failureMessage(failure)).toMatch(/cannot read the inventory .*absent\.json/);
+        const described = await handle.describe();
+        expect(described.searchAttributes.GlpiBridgeOutcome).toEqual(['failed']);
+        expect(emulator.counters.byRoute['GET killSession']).toBe(1);
       });
 
       it('fails a single-host run at once, naming the field, when its item is not valid', async () => {

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
 import { createReceiver } from '../../receiver/receiver';
 import { GlpiClient } from '../../glpi/glpi-client';
 import { ticketStateQuery, type TicketState } from '../../workflows/ticket-lifecycle';
@@ -16,22 +19,51 @@ import { packageRoot } from '../package-root';
 import { printReport, waitForSync } from './sync';
 import { parseStackFlags, stackOptions, type StackFlags } from './dev';
 
+/**
+ * Ends every workflow still running on the demo's own Temporal (the ticket workflow waits an hour for a
+ * re-fire): nothing of a demo outlives it, and nothing of it leaks into the next one.
+ */
+async function endDemoWorkflows(client: Client, out: NodeJS.WritableStream): Promise<void> {
+  const running: string[] = [];
+  for await (const w of client.workflow.list({ query: "ExecutionStatus = 'Running'" }))
+    running.push(w.workflowId);
+  for (const workflowId of running) {
+    await client.workflow
+      .getHandle(workflowId)
+      .terminate('the demo ended')
+      .then(() => out.write(`Ended ${workflowId} (still running when the demo ended)\n`))
+      .catch(() => undefined);
+  }
+}
+
 export function demoCommand(program: Command): void {
   stackOptions(
     program
       .command('demo')
       .description(
-        'The quick start: on the embedded default (local Temporal + GLPI emulator unless GLPI_URL is set), sync the example inventory twice and print the results',
+        "The quick start: on a throwaway local Temporal (in memory, not DATA_DIR) and the GLPI emulator unless GLPI_URL is set, sync the example inventory twice, then an alert opens and solves a ticket; the demo's workflows end with it",
       )
       .option('--file <path>', 'inventory to sync', join(packageRoot(), 'examples', 'inventory.json'))
-      .option('--keep-running', 'keep Temporal, its Web UI and the worker running afterwards (Ctrl-C stops)'),
+      .option(
+        '--keep-running',
+        'keep Temporal, its Web UI and the worker running afterwards, so the printed links work (Ctrl-C stops)',
+      ),
+    { persistOption: false },
   ).action(async (flags: StackFlags & { file: string; keepRunning?: boolean }) => {
     const config = loadConfig();
     // The demo's own output is the point; keep the JSON logs to warnings.
     const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
     const out = process.stdout;
-    out.write('Starting a local Temporal dev server and worker...\n');
-    const stack = await startLocalStack(config, logger, parseStackFlags(flags));
+    out.write('Starting a local Temporal dev server (in memory, for this demo only) and a worker...\n');
+    // Its own throwaway state: `dev`'s DATA_DIR is left alone, and no demo run sees another's workflows.
+    const stateDir = mkdtempSync(join(tmpdir(), 'glpi-bridge-demo-'));
+    const stack = await startLocalStack({ ...config, dataDir: stateDir }, logger, {
+      ...parseStackFlags({ ...flags, persist: false }),
+      onStopping: (client) => endDemoWorkflows(client, out),
+    }).catch((err: unknown) => {
+      rmSync(stateDir, { recursive: true, force: true });
+      throw err;
+    });
     let status = 0;
     try {
       out.write(`Temporal UI: ${stack.server.uiUrl}\n`);
@@ -58,12 +90,19 @@ export function demoCommand(program: Command): void {
       }
       await alertDemo(stack, config, logger, out);
       if (flags.keepRunning) {
-        out.write('\nStill running; press Ctrl-C to stop.\n');
+        out.write(
+          `\nStill running: the Web UI (${stack.server.uiUrl}) and the links above work until you press Ctrl-C, which ends the demo's workflows and its Temporal.\n`,
+        );
         await stack.running;
-      }
+      } else out.write('\n');
     } finally {
       await stack.stop();
+      rmSync(stateDir, { recursive: true, force: true });
     }
+    if (!flags.keepRunning)
+      out.write(
+        "The demo's Temporal ran in memory and has stopped: the Web UI links above no longer work. To browse them, run it again with --keep-running (`npm start -- --keep-running`, or `glpi-bridge demo --keep-running`).\n",
+      );
     process.exitCode = status;
   });
 }

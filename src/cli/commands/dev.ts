@@ -16,6 +16,9 @@ export function parseStackFlags(flags: StackFlags) {
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port <= 0 || port > 65535)
     throw new UsageError(`--port must be a port number, got '${flags.port}'`);
+  const uiPort = flags.uiPort === undefined ? undefined : Number(flags.uiPort);
+  if (uiPort !== undefined && (!Number.isInteger(uiPort) || uiPort <= 0 || uiPort > 65535))
+    throw new UsageError(`--ui-port must be a port number, got '${flags.uiPort}'`);
   if (!isProfileName(flags.glpiVersion)) {
     throw new UsageError(
       `--glpi-version must be one of ${PROFILE_NAMES.join(', ')}, got '${flags.glpiVersion}'`,
@@ -23,22 +26,24 @@ export function parseStackFlags(flags: StackFlags) {
   }
   return {
     port,
-    uiPort: flags.uiPort ? Number(flags.uiPort) : undefined,
+    uiPort,
     glpiVersion: flags.glpiVersion as ProfileName,
     persist: flags.persist,
   };
 }
 
-export function stackOptions(command: Command): Command {
-  return command
+export function stackOptions(command: Command, options: { persistOption?: boolean } = {}): Command {
+  command
     .option('--port <port>', 'Temporal gRPC port (a free one is taken if busy)', '7233')
     .option('--ui-port <port>', 'Temporal Web UI port (default: gRPC port + 1000)')
     .option(
       '--glpi-version <version>',
       `emulated GLPI when GLPI_URL is not set (${PROFILE_NAMES.join(', ')})`,
       '10.0',
-    )
-    .option('--no-persist', 'keep Temporal state in memory instead of DATA_DIR/temporal.db');
+    );
+  if (options.persistOption ?? true)
+    command.option('--no-persist', 'keep Temporal state in memory instead of DATA_DIR/temporal.db');
+  return command;
 }
 
 export function devCommand(program: Command): void {

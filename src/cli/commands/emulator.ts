@@ -27,13 +27,19 @@ export function emulatorCommand(program: Command): void {
             `--glpi-version must be one of ${PROFILE_NAMES.join(', ')}, got '${flags.glpiVersion}'`,
           );
         }
+        const port = Number(flags.port);
+        if (!/^\d+$/.test(flags.port) || port > 65535)
+          throw new UsageError(`--port must be a port number (0 for any free one), got '${flags.port}'`);
+        const latency = Number(flags.latency);
+        if (!/^\d+$/.test(flags.latency))
+          throw new UsageError(`--latency must be a whole number of milliseconds, got '${flags.latency}'`);
         const emulator = new GlpiEmulator({
           profile: flags.glpiVersion,
           appToken: flags.appToken,
           userToken: flags.userToken,
-          faults: { latencyMs: Number(flags.latency) || 0 },
+          faults: { latencyMs: latency },
         });
-        const url = await emulator.start(Number(flags.port), flags.host);
+        const url = await emulator.start(port, flags.host);
         process.stdout.write(
           [
             `GLPI ${emulator.profile.version} emulator at ${url}`,

@@ -1,21 +1,42 @@
 import type { Command } from 'commander';
 import type { Duration } from '@temporalio/common';
-import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { loadConfig, type Config } from '../../config/config';
-import { connectClient } from '../../temporal/connection';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+} from '@temporalio/client';
+import type { Config } from '../../config/config';
 import { syncInventory } from '../../workflows/sync-inventory';
-import { prepareSync } from './sync';
+import { CliError } from '../cli-error';
+import { CONCURRENCY, prepareSync } from './sync';
 import { table } from '../output';
+import { withTemporal } from '../temporal-client';
 import { UsageError } from '../usage-error';
 
-async function withClient<T>(fn: (client: Client, config: Config) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const client = await connectClient(config.temporal);
-  try {
-    return await fn(client, config);
-  } finally {
-    await client.connection.close();
-  }
+/** A schedule id that exists already, or does not exist: one line with the fix, exit status 2. */
+function scheduleProblem(err: unknown, id: string, namespace: string): unknown {
+  if (err instanceof ScheduleAlreadyRunning)
+    return new CliError(
+      `schedule '${id}' already exists in namespace ${namespace}; choose another id, or replace it: \`glpi-bridge schedule delete ${id}\` then create it again`,
+      2,
+    );
+  if (err instanceof ScheduleNotFoundError)
+    return new CliError(
+      `no schedule '${id}' in namespace ${namespace}; \`glpi-bridge schedule list\` shows the schedules`,
+      2,
+    );
+  return err;
+}
+
+async function withClient<T>(id: string, fn: (client: Client, config: Config) => Promise<T>): Promise<T> {
+  return withTemporal(async (client, config) => {
+    try {
+      return await fn(client, config);
+    } catch (err) {
+      throw scheduleProblem(err, id, config.temporal.namespace);
+    }
+  });
 }
 
 /** `1h`, `30m`, `1d`: Temporal's duration strings, checked here for a clear error. */
@@ -39,7 +60,11 @@ export function scheduleCommand(program: Command): void {
     .option('--source <name>', "the monitoring platform's name")
     .option('--dry-run', 'schedule dry runs (plans only)')
     .option('--paused', 'create it paused')
-    .option('--concurrency <n>', 'items synced at once', '8')
+    .option(
+      '--concurrency <n>',
+      `chunks of 100 hosts synced at once, ${CONCURRENCY.min} to ${CONCURRENCY.max}`,
+      String(CONCURRENCY.default),
+    )
     .action(
       async (
         id: string,
@@ -56,7 +81,7 @@ export function scheduleCommand(program: Command): void {
         if (Boolean(flags.every) === Boolean(flags.cron))
           throw new UsageError('give exactly one of --every or --cron');
         const { input } = await prepareSync(flags);
-        await withClient(async (client, config) => {
+        await withClient(id, async (client, config) => {
           await client.schedule.create({
             scheduleId: id,
             spec: flags.every
@@ -81,7 +106,7 @@ export function scheduleCommand(program: Command): void {
     .command('list')
     .description('List schedules')
     .action(() =>
-      withClient(async (client) => {
+      withClient('', async (client) => {
         const rows: string[][] = [];
         for await (const s of client.schedule.list()) {
           rows.push([
@@ -99,7 +124,7 @@ export function scheduleCommand(program: Command): void {
     .command('describe <id>')
     .description('Show a schedule: spec, state, recent and next runs')
     .action((id: string) =>
-      withClient(async (client) => {
+      withClient(id, async (client) => {
         const d = await client.schedule.getHandle(id).describe();
         process.stdout.write(
           `${JSON.stringify({ id: d.scheduleId, spec: d.spec, paused: d.state.paused, note: d.state.note, nextRuns: d.info.nextActionTimes, recentRuns: d.info.recentActions.map((a) => ({ at: a.takenAt, workflowId: a.action.workflow.workflowId })) }, null, 2)}\n`,
@@ -118,7 +143,7 @@ export function scheduleCommand(program: Command): void {
       .description(description)
       .option('--note <text>', 'why (pause/unpause)')
       .action((id: string, flags: { note?: string }) =>
-        withClient(async (client) => {
+        withClient(id, async (client) => {
           const handle = client.schedule.getHandle(id);
           if (name === 'pause') await handle.pause(flags.note);
           else if (name === 'unpause') await handle.unpause(flags.note);

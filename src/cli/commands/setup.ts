@@ -1,24 +1,19 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/config';
-import { connectClient } from '../../temporal/connection';
 import { registerSearchAttributes } from '../../temporal/register-search-attributes';
+import { withTemporal } from '../temporal-client';
 
 export function setupCommand(program: Command): void {
   program
     .command('setup')
     .description("Register glpi-bridge's search attributes in the configured Temporal namespace")
-    .action(async () => {
-      const config = loadConfig();
-      const client = await connectClient(config.temporal);
-      try {
+    .action(() =>
+      withTemporal(async (client, config) => {
         const added = await registerSearchAttributes(client.connection, config.temporal.namespace);
         process.stdout.write(
           added.length
-            ? `Registered: ${added.join(', ')}\n`
-            : 'All search attributes are already registered.\n',
+            ? `Registered in namespace ${config.temporal.namespace}: ${added.join(', ')}\n`
+            : `All search attributes are already registered in namespace ${config.temporal.namespace}.\n`,
         );
-      } finally {
-        await client.connection.close();
-      }
-    });
+      }),
+    );
 }
