@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../alerts/alert-event';
-import { DEFAULT_TICKET_POLICY } from '../alerts/ticket-policy';
+import { DEFAULT_TICKET_POLICY, formatTicketActor, parseTicketActor } from '../alerts/ticket-policy';
 import { DEFAULT_GLPI_ENTITY, DEFAULT_WORKER_SETTINGS, type WorkerSettings } from './worker-settings';
 
 /**
@@ -44,6 +44,20 @@ const severityMap = z
   .partialRecord(z.enum(SEVERITIES), z.object({ urgency: level, impact: level }).strict())
   .refine((m) => Object.keys(m).length > 0);
 
+/** TICKET_REQUESTER / TICKET_ASSIGNEE: `none`, `user:<login>` or `group:<complete name>`. */
+const ticketActor = (fallback: ReturnType<typeof parseTicketActor>) =>
+  z
+    .string()
+    .default(formatTicketActor(fallback as Exclude<typeof fallback, { problem: string }>))
+    .transform((v, ctx) => {
+      const actor = parseTicketActor(v);
+      if ('problem' in actor) {
+        ctx.addIssue({ code: 'custom', message: actor.problem });
+        return z.NEVER;
+      }
+      return actor;
+    });
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -55,7 +69,8 @@ function safeJson(text: string): unknown {
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const envSchema = z.object({
+/** Every environment variable glpi-bridge reads; the README's configuration table lists each (test/config). */
+export const envSchema = z.object({
   TEMPORAL_ADDRESS: z
     .string()
     .trim()
@@ -107,7 +122,19 @@ const envSchema = z.object({
   TICKET_SOLVE_ON_RECOVERY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   TICKET_CATEGORY: optionalText,
   TICKET_REQUEST_SOURCE: z.string().trim().min(1).default(DEFAULT_TICKET_POLICY.requestSource),
-  TICKET_DEFAULT_ENTITY_ID: z.coerce.number({ error: 'must be a GLPI entity id' }).int().min(0).default(0),
+  TICKET_RETRY_MAX_INTERVAL_SECONDS: seconds
+    .refine((v) => v > 0, { error: 'must be greater than 0' })
+    .default(DEFAULT_TICKET_POLICY.retryMaxIntervalSeconds),
+  TICKET_DEFAULT_ENTITY: optionalText.refine((v) => v === undefined || !/(^|>)\s*(>|$)/.test(v), {
+    error: "must be 'root' or an entity path from the root such as 'Supervision > Unknown hosts'",
+  }),
+  TICKET_DEFAULT_ENTITY_ID: optionalText.refine((v) => v === undefined, {
+    error:
+      "is no longer read: set TICKET_DEFAULT_ENTITY to an entity path ('Supervision > Unknown hosts', or 'root'), or unset it for the bridge's sub-entity",
+  }),
+  TICKET_REQUESTER: ticketActor(DEFAULT_TICKET_POLICY.requester),
+  TICKET_ASSIGNEE: ticketActor(DEFAULT_TICKET_POLICY.assignee),
+  TICKET_HOST_ID_LABEL: z.string().trim().min(1).default(DEFAULT_TICKET_POLICY.hostIdLabel),
   TICKET_SEVERITY_MAP: z
     .string()
     .optional()
@@ -265,7 +292,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         solveOnRecovery: env.TICKET_SOLVE_ON_RECOVERY === 'true',
         category: env.TICKET_CATEGORY,
         requestSource: env.TICKET_REQUEST_SOURCE,
-        defaultEntityId: env.TICKET_DEFAULT_ENTITY_ID,
+        retryMaxIntervalSeconds: env.TICKET_RETRY_MAX_INTERVAL_SECONDS,
+        defaultEntity: env.TICKET_DEFAULT_ENTITY,
+        requester: env.TICKET_REQUESTER,
+        assignee: env.TICKET_ASSIGNEE,
+        hostIdLabel: env.TICKET_HOST_ID_LABEL,
         severity: { ...DEFAULT_TICKET_POLICY.severity, ...env.TICKET_SEVERITY_MAP },
         titleTemplate: env.TICKET_TITLE_TEMPLATE,
         contentTemplate: env.TICKET_CONTENT_TEMPLATE,

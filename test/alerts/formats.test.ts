@@ -58,8 +58,15 @@ describe('alert formats', () => {
       }),
       'zbx',
     );
-    expect(update).toMatchObject({ dedupKey: '9', status: 'firing', severity: 'major' });
-    expect(update.details).toContain('Update: on it');
+    expect(update).toMatchObject({
+      dedupKey: '9',
+      status: 'firing',
+      severity: 'major',
+      note: 'Update: on it',
+    });
+    expect(update.details).toBeUndefined();
+    // No service: the problem name is the summary, and nothing repeats it.
+    expect(update.service).toBeUndefined();
     expect(zabbixSchema.safeParse({ event_id: '1', event_value: '3', event_name: 'x' }).success).toBe(false);
   });
 
@@ -103,5 +110,71 @@ describe('alert formats', () => {
       summary: 'Host is DOWN',
     });
     expect(() => fromNagios({ SERVICESTATE: 'OK' }, 'nagios')).toThrow('HOSTNAME is required');
+  });
+
+  it('Nagios: the output is said once; an acknowledgement is a note; custom host variables identify the machine', () => {
+    const problem = fromNagios(
+      {
+        NOTIFICATIONTYPE: 'PROBLEM',
+        HOSTNAME: 'web-1',
+        HOSTADDRESS: 'web-1.paris.example.com',
+        NAGIOS__HOSTSERIAL: 'CZ2049XY7K',
+        SERVICEDESC: 'HTTP',
+        SERVICESTATE: 'CRITICAL',
+        SERVICEOUTPUT: 'connection refused',
+        LONGSERVICEOUTPUT: 'tried 3 times',
+      },
+      'nagios',
+    );
+    expect(problem).toMatchObject({
+      summary: 'HTTP is CRITICAL: connection refused',
+      details: 'tried 3 times',
+      host: { name: 'web-1', serial: 'CZ2049XY7K', instance: 'web-1.paris.example.com' },
+    });
+    expect(problem.note).toBeUndefined();
+    const ack = fromNagios(
+      {
+        NOTIFICATIONTYPE: 'ACKNOWLEDGEMENT',
+        HOSTNAME: 'web-1',
+        SERVICEDESC: 'HTTP',
+        SERVICESTATE: 'CRITICAL',
+        SERVICEOUTPUT: 'connection refused',
+        NOTIFICATIONAUTHOR: 'jane',
+        NOTIFICATIONCOMMENT: 'looking into it',
+      },
+      'nagios',
+    );
+    expect(ack).toMatchObject({
+      status: 'firing',
+      summary: problem.summary,
+      note: 'Acknowledged by jane: looking into it',
+    });
+    expect(ack.details).toBeUndefined();
+  });
+
+  it('Alertmanager: the instance is kept as an identifier when the host comes from another label', () => {
+    const [e] = fromAlertmanager(
+      alertmanagerSchema.parse({
+        alerts: [
+          {
+            status: 'firing',
+            labels: {
+              alertname: 'CPU',
+              host: 'web-1',
+              instance: 'web-1.paris.example.com:9100',
+              serial: 'SN1',
+            },
+            annotations: { summary: 'CPU high', description: 'CPU high' },
+            startsAt: '2026-11-27T11:50:00Z',
+            fingerprint: 'f',
+          },
+        ],
+      }),
+      'am',
+    );
+    expect(e).toMatchObject({
+      host: { name: 'web-1', serial: 'SN1', instance: 'web-1.paris.example.com:9100' },
+      time: '2026-11-27T11:50:00Z',
+    });
   });
 });

@@ -1,10 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import type { AlertEvent } from '../../src/alerts/alert-event';
+import { alertEventSchema, issuesOf, type AlertEvent } from '../../src/alerts/alert-event';
+import { alertmanagerSchema, fromAlertmanager } from '../../src/alerts/formats/alertmanager';
+import { fromZabbix, zabbixSchema } from '../../src/alerts/formats/zabbix';
 import { deliverAlerts } from '../../src/delivery/deliver-alerts';
 import { createReceiver } from '../../src/receiver/receiver';
-import { DEFAULT_TICKET_POLICY } from '../../src/alerts/ticket-policy';
 import { createLogger } from '../../src/observability/logger';
 import { testTemporal } from '../support/temporal';
 
@@ -92,27 +93,76 @@ function mutate(value: unknown, random: () => number, depth = 0): unknown {
   return random() < 0.5 ? value : pick(WEIRD);
 }
 
+type Expected =
+  | { kind: 'unauthorised' }
+  | { kind: 'not json' }
+  | { kind: 'valid'; events: AlertEvent[] }
+  | { kind: 'invalid'; fields: string[] };
+
+const DEFAULT_SOURCES: Record<string, string> = {
+  '/alerts': 'api',
+  '/alerts/alertmanager': 'alertmanager',
+  '/alerts/grafana': 'grafana',
+  '/alerts/zabbix': 'zabbix',
+};
+
+/**
+ * What the receiver must answer, worked out from the documented contract: credentials first (401), then
+ * JSON (400), then the route's format and the canonical event every alert must make (400 naming each bad
+ * field), else 202 with exactly these alerts delivered.
+ */
+function expectedAnswer(route: string, body: string, authorised: boolean): Expected {
+  if (!authorised) return { kind: 'unauthorised' };
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return { kind: 'not json' };
+  }
+  const source = DEFAULT_SOURCES[route]!;
+  const canonical = (events: unknown[], prefix: (i: number) => string) => {
+    const fields: string[] = [];
+    const ok = events.map((e, i) => {
+      const parsed = alertEventSchema.safeParse(e);
+      if (!parsed.success) fields.push(...issuesOf(parsed.error, prefix(i)).map((f) => f.field));
+      return parsed.data!;
+    });
+    return fields.length ? ({ kind: 'invalid', fields } as const) : ({ kind: 'valid', events: ok } as const);
+  };
+  if (route === '/alerts') {
+    const list = Array.isArray(value) ? value : [value];
+    return canonical(list, (i) => (Array.isArray(value) ? String(i) : ''));
+  }
+  const format =
+    route === '/alerts/zabbix'
+      ? (() => {
+          const parsed = zabbixSchema.safeParse(value);
+          return parsed.success ? { events: [fromZabbix(parsed.data, source)] } : { error: parsed.error };
+        })()
+      : (() => {
+          const parsed = alertmanagerSchema.safeParse(value);
+          return parsed.success ? { events: fromAlertmanager(parsed.data, source) } : { error: parsed.error };
+        })();
+  if ('error' in format) return { kind: 'invalid', fields: issuesOf(format.error!).map((f) => f.field) };
+  const events = format.events;
+  return canonical(events, (i) => (events.length > 1 ? `alerts.${i}` : ''));
+}
+
 describe('alert receiver under hostile input', () => {
   let env: Awaited<ReturnType<typeof testTemporal>>;
   let server: Server;
   let base: string;
-  let delivering: AlertEvent[] | undefined;
+  let delivered: AlertEvent[][] = [];
 
   beforeAll(async () => {
     env = await testTemporal();
-    const deliver = async (
-      client: Client,
-      taskQueue: string,
-      policy: typeof DEFAULT_TICKET_POLICY,
-      events: AlertEvent[],
-    ) => {
-      delivering = events;
-      return deliverAlerts(client, taskQueue, policy, events);
+    const deliver = async (client: Client, taskQueue: string, events: AlertEvent[]) => {
+      delivered.push(events);
+      return deliverAlerts(client, taskQueue, events);
     };
     server = createReceiver({
       client: env.client,
       taskQueue: env.taskQueue,
-      policy: DEFAULT_TICKET_POLICY,
       token: TOKEN,
       logger: createLogger('error', { write: () => undefined } as never),
       deliver,
@@ -125,10 +175,10 @@ describe('alert receiver under hostile input', () => {
     await env.close();
   });
 
-  it(`answers ${CASES} random and mutated payloads with a 202 or a 4xx and a reason, and delivers only what it accepts`, async () => {
+  it(`answers ${CASES} random and mutated payloads by the contract: 202 only for valid ones, 400 naming each bad field, 401 without credentials, nothing delivered otherwise`, async () => {
     const random = rng(42);
     const routes = Object.keys(SEEDS);
-    const tally: Record<number, number> = {};
+    const tally: Record<string, number> = {};
     for (let i = 0; i < CASES; i++) {
       const route = routes[i % routes.length]!;
       const kind = random();
@@ -139,24 +189,54 @@ describe('alert receiver under hostile input', () => {
             )
           : JSON.stringify(kind < 0.1 ? SEEDS[route]!() : mutate(SEEDS[route]!(), random));
       const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-      if (random() > 0.03) headers.Authorization = `Bearer ${TOKEN}`;
-      delivering = undefined;
+      const authorised = random() > 0.03;
+      if (authorised) headers.Authorization = `Bearer ${TOKEN}`;
+      const expected = expectedAnswer(route, body, authorised);
+      delivered = [];
       const res = await fetch(`${base}${route}`, { method: 'POST', headers, body });
-      tally[res.status] = (tally[res.status] ?? 0) + 1;
-      const answer = (await res.json()) as { error?: string; issues?: unknown[]; workflowIds?: string[] };
-      if (res.status === 202) {
-        expect(delivering).toBeDefined();
-        expect(answer.workflowIds).toHaveLength(delivering!.length);
-      } else {
-        expect({ case: i, body, status: res.status }).toEqual({ case: i, body, status: expect.any(Number) });
-        expect([400, 401]).toContain(res.status);
-        expect(typeof answer.error).toBe('string');
-        if (res.status === 400 && answer.issues) expect(answer.issues.length).toBeGreaterThan(0);
-        expect(delivering).toBeUndefined();
+      const answer = (await res.json()) as {
+        error?: string;
+        issues?: { field: string; message: string }[];
+        accepted?: number;
+        workflowIds?: string[];
+      };
+      tally[`${res.status} ${expected.kind}`] = (tally[`${res.status} ${expected.kind}`] ?? 0) + 1;
+      const seen = { case: i, route, body, status: res.status };
+      switch (expected.kind) {
+        case 'unauthorised':
+          expect(seen).toEqual({ ...seen, status: 401 });
+          expect(answer.error).toMatch(/credentials/);
+          expect(delivered).toEqual([]);
+          break;
+        case 'not json':
+          expect(seen).toEqual({ ...seen, status: 400 });
+          expect(answer.error).toBe('the body is not valid JSON');
+          expect(delivered).toEqual([]);
+          break;
+        case 'invalid':
+          expect(seen).toEqual({ ...seen, status: 400 });
+          expect(answer.error).toBe('invalid payload');
+          expect(answer.issues!.map((x) => x.field).sort()).toEqual([...expected.fields].sort());
+          for (const issue of answer.issues!) {
+            expect(issue.field).not.toBe('');
+            expect(issue.message).not.toBe('');
+          }
+          expect(delivered).toEqual([]);
+          break;
+        case 'valid':
+          expect(seen).toEqual({ ...seen, status: 202 });
+          expect(delivered).toEqual([expected.events]);
+          expect(answer.accepted).toBe(expected.events.length);
+          expect(answer.workflowIds).toEqual(expected.events.map((e) => `ticket/${e.source}/${e.dedupKey}`));
+          break;
       }
     }
-    process.stderr.write(`receiver fuzz: ${CASES} payloads, answers by status ${JSON.stringify(tally)}\n`);
-    expect(tally[202]).toBeGreaterThan(0);
-    expect(tally[400]).toBeGreaterThan(0);
+    process.stderr.write(
+      `receiver fuzz: ${CASES} payloads, answers by status and expectation ${JSON.stringify(tally)}\n`,
+    );
+    expect(tally['202 valid']).toBeGreaterThan(CASES / 20);
+    expect(tally['400 invalid']).toBeGreaterThan(CASES / 20);
+    expect(tally['401 unauthorised']).toBeGreaterThan(0);
+    expect(tally['400 not json']).toBeGreaterThan(0);
   });
 });

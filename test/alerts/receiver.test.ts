@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { createReceiver } from '../../src/receiver/receiver';
-import { DEFAULT_TICKET_POLICY } from '../../src/alerts/ticket-policy';
 import { createLogger } from '../../src/observability/logger';
 import { alertSignal } from '../../src/workflows/ticket-lifecycle';
 import { testTemporal, uniqueId } from '../support/temporal';
@@ -21,7 +20,6 @@ describe('alert receiver', () => {
     const s = createReceiver({
       client,
       taskQueue: env.taskQueue,
-      policy: DEFAULT_TICKET_POLICY,
       token: TOKEN,
       hmacSecret: SECRET,
       logger: silent,

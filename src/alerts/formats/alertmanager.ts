@@ -67,7 +67,12 @@ export function fromAlertmanager(payload: z.infer<typeof alertmanagerSchema>, so
       dedupKey: a.fingerprint,
       status: a.status,
       severity: severityFromWord(a.labels.severity),
-      host: { name: host, serial: a.labels.serial },
+      host: {
+        name: host,
+        serial: a.labels.serial,
+        // Another way to tell apart computers that share a name (an FQDN where `host` is short).
+        instance: hostLabel !== 'instance' ? a.labels.instance : undefined,
+      },
       service: a.labels.alertname,
       summary: a.annotations.summary ?? a.annotations.title ?? a.labels.alertname ?? 'alert',
       details: a.annotations.description,

@@ -14,6 +14,10 @@ interface AlertFlags {
   state?: string;
   output?: string;
   problemId?: string;
+  serial?: string;
+  hostId?: string;
+  author?: string;
+  comment?: string;
 }
 
 export function alertCommand(program: Command): void {
@@ -29,6 +33,16 @@ export function alertCommand(program: Command): void {
     .option('--state <state>', 'CRITICAL, WARNING, UNKNOWN, OK, DOWN, UP… ($SERVICESTATE$ or $HOSTSTATE$)')
     .option('--output <text>', 'plugin output ($SERVICEOUTPUT$ or $HOSTOUTPUT$)')
     .option('--problem-id <id>', 'problem id ($SERVICEPROBLEMID$, or $LASTSERVICEPROBLEMID$ on recovery)')
+    .option(
+      '--serial <serial>',
+      "the host's serial number ($_HOSTSERIAL$): tells apart computers that share a name",
+    )
+    .option('--host-id <id>', "the host's id in the inventory glpi-bridge syncs ($_HOSTGLPI_ID$)")
+    .option('--author <name>', 'who acknowledged or commented ($NOTIFICATIONAUTHOR$)')
+    .option(
+      '--comment <text>',
+      'the acknowledgement or comment ($NOTIFICATIONCOMMENT$), written alone as a follow-up',
+    )
     .action(async (flags: AlertFlags) => {
       const config = loadConfig();
       const vars: Record<string, string | undefined> = { ...process.env };
@@ -39,6 +53,10 @@ export function alertCommand(program: Command): void {
       set((flags.service ?? vars.SERVICEDESC) ? 'SERVICESTATE' : 'HOSTSTATE', flags.state);
       set((flags.service ?? vars.SERVICEDESC) ? 'SERVICEOUTPUT' : 'HOSTOUTPUT', flags.output);
       set((flags.service ?? vars.SERVICEDESC) ? 'SERVICEPROBLEMID' : 'HOSTPROBLEMID', flags.problemId);
+      set('_HOSTSERIAL', flags.serial);
+      set('_HOSTGLPI_ID', flags.hostId);
+      set('NOTIFICATIONAUTHOR', flags.author);
+      set('NOTIFICATIONCOMMENT', flags.comment);
       let event: unknown;
       try {
         event = fromNagios(vars, flags.source);
