@@ -6,7 +6,7 @@ import { FaultInjector, type FaultOptions } from './faults';
 import type { Row } from './itemtypes';
 import { glpiDate, numericCheck, parsePhpQuery } from './php-http';
 import { PROFILES, type ProfileName, type VersionProfile } from './profiles';
-import { parseRange, search, SearchError, SearchSqlError } from './search-engine';
+import { likeMatches, parseRange, search, SearchError, SearchSqlError } from './search-engine';
 
 export interface GlpiEmulatorOptions {
   /** Which GLPI to behave like. @default '10.0' */
@@ -554,17 +554,7 @@ export class GlpiEmulator {
     for (const [column, text] of Object.entries((query.searchText as Record<string, string>) ?? {})) {
       // 9.1 puts the value in the SQL unescaped: a quote makes the query fail, read as no rows.
       if (this.profile.searchQuoteBreaksSql && String(text).includes("'")) rows = [];
-      const wanted = String(text).toLowerCase();
-      const start = wanted.startsWith('^');
-      const end = wanted.endsWith('$');
-      const core = wanted.replace(/^\^/, '').replace(/\$$/, '');
-      rows = rows.filter((r) => {
-        const value = String(r[column] ?? '').toLowerCase();
-        if (start && end) return value === core;
-        if (start) return value.startsWith(core);
-        if (end) return value.endsWith(core);
-        return value.includes(core);
-      });
+      rows = rows.filter((r) => likeMatches(r[column], String(text)));
     }
     const sort = String(query.sort ?? 'id');
     if (rows.length && !(sort in rows[0]!)) {

@@ -214,15 +214,32 @@ function phpIntval(value: string): number {
 /** SQL LIKE '%…%' with GLPI's `^`/`$` anchors, case-insensitive like MySQL's default collation. */
 function contains(value: unknown, pattern: string): boolean {
   if (pattern === 'NULL' || pattern === 'null') return value === null || value === '';
-  const text = value === null || value === undefined ? '' : String(value).toLowerCase();
-  let p = pattern.toLowerCase();
+  return likeMatches(value, pattern);
+}
+
+/** MySQL's default collation: case- and accent-insensitive. */
+function fold(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+}
+
+/**
+ * GLPI's text match, as both `searchText` and /search build it: `LIKE '%v%'`, `^`/`$` anchoring the start and
+ * end, `%` a wildcard, `_` escaped (a literal underscore), compared with the stored (encoded) text under a
+ * case- and accent-insensitive collation.
+ */
+export function likeMatches(value: unknown, pattern: string): boolean {
+  const text = fold(value === null || value === undefined ? '' : String(value));
+  let p = fold(pattern);
   const anchoredStart = p.startsWith('^');
   const anchoredEnd = p.endsWith('$');
   if (anchoredStart) p = p.slice(1);
   if (anchoredEnd) p = p.slice(0, -1);
   const like = p
-    .split(/(%|_)/)
-    .map((part) => (part === '%' ? '.*' : part === '_' ? '.' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('');
+    .split('%')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`${anchoredStart ? '^' : ''}${like}${anchoredEnd ? '$' : ''}`, 's').test(text);
 }
