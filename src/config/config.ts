@@ -114,6 +114,7 @@ export const envSchema = z.object({
   RECEIVER_PORT: port('e.g. 8090').default(8090),
   RECEIVER_TOKEN: optionalText,
   RECEIVER_HMAC_SECRET: optionalText,
+  RECEIVER_COALESCE_SECONDS: seconds.default(60),
   TICKET_FLAP_SECONDS: seconds.default(DEFAULT_TICKET_POLICY.flapSeconds),
   TICKET_REOPEN_WINDOW_SECONDS: seconds.default(DEFAULT_TICKET_POLICY.reopenWindowSeconds),
   TICKET_SYNC_INTERVAL_SECONDS: seconds
@@ -213,7 +214,7 @@ export interface Config {
   metricsPort: number;
   dataDir: string;
   /** The alert receiver (`glpi-bridge serve`). */
-  receiver: { host: string; port: number; token?: string; hmacSecret?: string };
+  receiver: { host: string; port: number; token?: string; hmacSecret?: string; coalesceSeconds: number };
   /** Worker side: sent with outbound webhooks. */
   outboundToken?: string;
 }
@@ -277,6 +278,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       port: env.RECEIVER_PORT,
       token: env.RECEIVER_TOKEN,
       hmacSecret: env.RECEIVER_HMAC_SECRET,
+      coalesceSeconds: env.RECEIVER_COALESCE_SECONDS,
     },
     settings: {
       glpiEntity: env.GLPI_ENTITY,

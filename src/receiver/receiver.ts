@@ -3,10 +3,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import type { Logger } from '../observability/logger';
-import { alertEventSchema, issuesOf, type AlertEvent, type FieldIssue } from '../alerts/alert-event';
+import {
+  alertEventSchema,
+  issuesOf,
+  ticketWorkflowId,
+  type AlertEvent,
+  type FieldIssue,
+} from '../alerts/alert-event';
 import { deliverAlerts } from '../delivery/deliver-alerts';
 import { alertmanagerSchema, fromAlertmanager } from '../alerts/formats/alertmanager';
 import { fromZabbix, zabbixSchema } from '../alerts/formats/zabbix';
+import { RepeatFilter } from './repeat-filter';
 
 export interface ReceiverOptions {
   client: Client;
@@ -20,6 +27,11 @@ export interface ReceiverOptions {
   maxBodyBytes?: number;
   /** Replaces the delivery to Temporal (tests of the HTTP layer only). */
   deliver?: typeof deliverAlerts;
+  /**
+   * Identical repeats of a firing alert within this time after the last one delivered are answered 202 and
+   * not delivered (RECEIVER_COALESCE_SECONDS). @default 0 (every notification is delivered)
+   */
+  coalesceSeconds?: number;
 }
 
 class HttpError extends Error {
@@ -87,6 +99,7 @@ export function createReceiver(options: ReceiverOptions): Server {
   if (!options.token && !options.hmacSecret)
     throw new Error('the receiver needs RECEIVER_TOKEN or RECEIVER_HMAC_SECRET');
   const deliver = options.deliver ?? deliverAlerts;
+  const repeats = new RepeatFilter((options.coalesceSeconds ?? 0) * 1000);
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -113,9 +126,12 @@ export function createReceiver(options: ReceiverOptions): Server {
       ]);
     }
     const events = route.parse(body, source);
+    const now = Date.now();
+    const fresh = events.filter((e) => !repeats.isRepeat(e, now));
     let workflowIds: string[];
     try {
-      workflowIds = await deliver(options.client, options.taskQueue, events);
+      workflowIds = fresh.length ? await deliver(options.client, options.taskQueue, fresh) : [];
+      repeats.delivered(fresh, now);
     } catch (err) {
       options.logger.error(
         { err: (err as Error).message, alerts: events.length },
@@ -124,8 +140,13 @@ export function createReceiver(options: ReceiverOptions): Server {
       res.setHeader('Retry-After', '10');
       throw new HttpError(503, { error: 'Temporal is unreachable; retry later' });
     }
-    options.logger.info({ alerts: events.length, workflowIds }, 'alerts accepted');
-    send(res, 202, { accepted: events.length, workflowIds });
+    const coalesced = events.length - fresh.length;
+    options.logger.info({ alerts: events.length, coalesced, workflowIds }, 'alerts accepted');
+    send(res, 202, {
+      accepted: events.length,
+      workflowIds: events.map((e) => ticketWorkflowId(e)),
+      ...(coalesced ? { coalesced } : {}),
+    });
   }
 
   function authenticate(req: IncomingMessage, raw: Buffer): void {

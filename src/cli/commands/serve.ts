@@ -24,6 +24,7 @@ export function serveCommand(program: Command): void {
         taskQueue: config.temporal.taskQueue,
         token: config.receiver.token,
         hmacSecret: config.receiver.hmacSecret,
+        coalesceSeconds: config.receiver.coalesceSeconds,
         logger,
       });
       await new Promise<void>((resolve, reject) => {
