@@ -1,388 +1,500 @@
 /**
- * `npm run bench`: inventory throughput (cold and warm) against a sequential no-Temporal baseline in the
- * same process, and alert-to-ticket latency through the HTTP receiver, on a real Temporal dev server and the
- * GLPI emulator with injected latency. Writes bench/results/latest.json and BENCHMARKS.md.
+ * `npm run bench`: the product measured as users run it, each part in its own process: the compiled
+ * `glpi-bridge worker` (with the workflow bundle `npm run build` made), a real Temporal dev server, the GLPI
+ * emulator with injected latency (tools/harness/emulator-process.ts), the alert receiver `glpi-bridge serve`;
+ * this process is the load generator. Reports each process's CPU seconds and peak RSS per phase:
+ *
+ * 1. cold then warm inventory sync (default 1000 hosts, 20 ms per GLPI request);
+ * 2. the sequential baseline (the per-host steps in a plain loop, no Temporal) on a fresh emulator, same latency;
+ * 3. a slower GLPI (100 ms per request) at several concurrencies, with a sampled sequential baseline;
+ * 4. an alert storm through the receiver (50/s for 60 s over 500 keys), last.
+ *
+ * Writes bench/results/latest.json (bench/results/items-<N>.json for another --items) and regenerates
+ * BENCHMARKS.md from the results files. Ratios are against the baseline of the same run.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir, type as osType, release } from 'node:os';
-import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem, type as osType } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createActivities } from '../src/activities';
-import { createReceiver } from '../src/receiver/receiver';
-import { DEFAULT_TICKET_POLICY } from '../src/alerts/ticket-policy';
-import { GlpiEmulator } from '../src/emulator/glpi-emulator';
+import { ticketWorkflowId } from '../src/alerts/alert-event';
 import type { ProfileName } from '../src/emulator/profiles';
+import { ticketMarker } from '../src/glpi/markers';
 import type { InventoryItem } from '../src/inventory/inventory-schema';
-import { createLogger } from '../src/observability/logger';
-import { startDevServer } from '../src/temporal/dev-server';
-import { createWorker } from '../src/worker/create-worker';
-import { syncInventory } from '../src/workflows/sync-inventory';
+import { WORKFLOW_BUNDLE_PATH, staleReason } from '../src/worker/workflow-bundle';
+import {
+  alertStorm,
+  epochMs,
+  INVENTORY_ITEMTYPES,
+  inventoryChecks,
+  makeHosts,
+  percentile,
+  ROOT,
+  round,
+  scanHistories,
+  secretCheck,
+  sleep,
+  Stack,
+  startReceiverProcess,
+  ticketChecks,
+  type Check,
+  type EmulatorInstance,
+  type InventoryRows,
+  type PhaseFigures,
+  historyFigures,
+  runSync,
+} from '../tools/harness';
+import { sequentialBaseline } from './baseline';
+import { writeBenchmarksMarkdown, writeFormatted, type BenchResults, type SyncPhase } from './report';
 
 const { values: args } = parseArgs({
   options: {
     items: { type: 'string', default: '1000' },
     latency: { type: 'string', default: '20' },
-    concurrency: { type: 'string', default: '16' },
+    /** Chunks in flight; unset = the workflow's default (what users get). */
+    concurrency: { type: 'string' },
     profile: { type: 'string', default: '10.0' },
+    'baseline-items': { type: 'string' },
+    'slow-latency': { type: 'string', default: '100' },
+    'slow-concurrency': { type: 'string', default: '1,4,8' },
+    'slow-items': { type: 'string', default: '1000' },
+    'slow-baseline-items': { type: 'string', default: '30' },
     'alert-rate': { type: 'string', default: '50' },
     'alert-seconds': { type: 'string', default: '60' },
     'alert-keys': { type: 'string', default: '500' },
+    /** Only the alert storm (for profiling it; not for BENCHMARKS.md). */
+    'skip-inventory': { type: 'boolean', default: false },
     'skip-baseline': { type: 'boolean', default: false },
+    'skip-slow': { type: 'boolean', default: false },
     'skip-alerts': { type: 'boolean', default: false },
-    out: { type: 'string', default: 'bench/results/latest.json' },
+    'skip-history-scan': { type: 'boolean', default: false },
+    out: { type: 'string' },
     markdown: { type: 'string', default: 'BENCHMARKS.md' },
+    'report-only': { type: 'boolean', default: false },
   },
 });
 const ITEMS = Number(args.items);
 const LATENCY = Number(args.latency);
-const CONCURRENCY = Number(args.concurrency);
+const CONCURRENCY = args.concurrency === undefined ? undefined : Number(args.concurrency);
 const PROFILE = args.profile as ProfileName;
+const TASK_QUEUE = 'bench';
+const SOURCE = 'bench';
+const OUT = resolve(
+  ROOT,
+  args.out ?? (ITEMS === 1000 ? 'bench/results/latest.json' : `bench/results/items-${ITEMS}.json`),
+);
+/** syncInventory's default `concurrency`, for the report when none is given. */
+const DEFAULT_CONCURRENCY = 4;
 
-function makeItems(n: number): InventoryItem[] {
-  const types = ['Server', 'Laptop', 'Desktop', 'Appliance'];
-  const makers = ['Dell Inc.', 'HPE', 'Lenovo', 'Fortinet', 'Cisco'];
-  const systems = ['Debian GNU/Linux 12', 'Windows Server 2022', 'Ubuntu 24.04', 'RHEL 9'];
-  return Array.from({ length: n }, (_v, i) => ({
-    id: `h${i}`,
-    label: `bench-${String(i).padStart(5, '0')}`,
-    hardware: {
-      type: types[i % types.length],
-      manufacturer: makers[i % makers.length],
-      serialNumber: `SN${100000 + i}`,
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+function command(): string {
+  const extra = process.argv.slice(2);
+  return ['npm run bench', ...(extra.length ? ['--', ...extra] : [])].join(' ');
+}
+
+function figures(byProcess: Record<string, PhaseFigures>): Record<string, PhaseFigures> {
+  return Object.fromEntries(
+    Object.entries(byProcess).map(([name, f]) => [
+      name,
+      { cpuSeconds: round(f.cpuSeconds, 2), peakRssMiB: round(f.peakRssMiB, 0) },
+    ]),
+  );
+}
+
+async function inventoryRows(glpi: EmulatorInstance): Promise<InventoryRows> {
+  const entries = await Promise.all(INVENTORY_ITEMTYPES.map(async (t) => [t, await glpi.rows(t)] as const));
+  return Object.fromEntries(entries) as unknown as InventoryRows;
+}
+
+/** One sync measured: wall time, GLPI requests, history, each process's CPU and peak memory. */
+async function measureSync(
+  stack: Stack,
+  label: string,
+  source: string,
+  items: InventoryItem[],
+  concurrency: number | undefined,
+): Promise<SyncPhase> {
+  const path = join(stack.dataDir, `${source}.json`);
+  writeFileSync(path, JSON.stringify({ source, items }));
+  await stack.glpi.resetCounters();
+  const end = stack.meter.start();
+  const slug = label.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  const run = await runSync(stack.client, TASK_QUEUE, `bench-${slug}-${Date.now()}`, {
+    location: path,
+    ...(concurrency === undefined ? {} : { concurrency }),
+  });
+  const processes = figures(end());
+  const counters = await stack.glpi.counters();
+  const hosts = items.length;
+  const historyEvents = run.batch.events + run.items.events;
+  const phase: SyncPhase = {
+    label,
+    hosts,
+    concurrency: concurrency ?? DEFAULT_CONCURRENCY,
+    seconds: round(run.seconds, 2),
+    hostsPerSecond: round(hosts / run.seconds, 2),
+    glpiRequests: counters.total,
+    glpiRequestsPerHost: round(counters.total / hosts, 3),
+    glpiWritesPerHost: round(counters.writes / hosts, 3),
+    batchRuns: run.batch.executions,
+    itemWorkflows: run.items.executions,
+    historyEvents,
+    historyEventsPerHost: round(historyEvents / hosts, 3),
+    outcomes: run.report.progress,
+    processes,
+    cpuMsPerHost: {
+      worker: round(((processes.worker?.cpuSeconds ?? 0) * 1000) / hosts, 2),
+      temporal: round(((processes.temporal?.cpuSeconds ?? 0) * 1000) / hosts, 2),
     },
-    software: { operatingSystem: systems[i % systems.length], license: `LIC-${i}` },
-    importDate: '2026-11-27',
-    serviceContract: { endOfServiceDate: `20${28 + (i % 3)}-06-30` },
-  }));
+  };
+  log(
+    `${label}: ${hosts} hosts in ${phase.seconds} s (${phase.hostsPerSecond}/s), ${phase.glpiRequestsPerHost} GLPI requests/host, ${phase.historyEventsPerHost} history events/host, worker ${processes.worker?.cpuSeconds} s CPU, temporal ${processes.temporal?.cpuSeconds} s; ${JSON.stringify(run.report.progress)}`,
+  );
+  return phase;
 }
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-  const server = await startDevServer({ port: 17233 + Math.floor(Math.random() * 1000) });
-  const dir = mkdtempSync(join(tmpdir(), 'glpi-bridge-bench-'));
-  const inventoryPath = join(dir, 'inventory.json');
-  const items = makeItems(ITEMS);
-  writeFileSync(inventoryPath, JSON.stringify({ source: 'bench', items }));
-  const results: Record<string, unknown> = {
-    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(
-      ' ',
-    ),
+  if (args['report-only']) {
+    await writeBenchmarksMarkdown(resolve(ROOT, args.markdown!));
+    return;
+  }
+  const bundleProblem = staleReason();
+  if (bundleProblem)
+    throw new Error(`the workflow bundle is not fresh (${bundleProblem}): run npm run build`);
+  const results: BenchResults = {
+    command: command(),
     date: new Date().toISOString(),
     machine: {
       cpus: cpus().length,
-      cpu: cpus()[0]?.model,
+      cpu: cpus()[0]?.model ?? '',
       memoryGiB: round(totalmem() / 2 ** 30, 1),
       os: `${osType()} ${release()}`,
       node: process.version,
     },
-    settings: { items: ITEMS, latencyMs: LATENCY, concurrency: CONCURRENCY, glpiProfile: PROFILE },
+    settings: {
+      items: ITEMS,
+      latencyMs: LATENCY,
+      concurrency: CONCURRENCY ?? DEFAULT_CONCURRENCY,
+      glpiProfile: PROFILE,
+    },
+    processes: {
+      worker: `node bin/glpi-bridge worker (compiled; workflows from ${WORKFLOW_BUNDLE_PATH.replace(`${ROOT}/`, '')}; LOG_LEVEL=info, Prometheus on)`,
+      temporal: 'temporal server start-dev (Temporal CLI, SQLite in memory)',
+      emulator: `GLPI ${PROFILE} emulator, its own process (tools/harness/emulator-process.ts)`,
+      receiver: 'node bin/glpi-bridge serve (alerts only)',
+      'load generator': 'this process: starts syncs, sends alerts, runs the sequential baseline',
+    },
+    inventory: {},
+    checks: [],
   };
-
+  log(`starting: Temporal dev server, emulator and worker processes`);
+  const stack = await Stack.start({
+    taskQueue: TASK_QUEUE,
+    emulator: { profile: PROFILE, faults: { latencyMs: LATENCY } },
+  });
+  const checks: Check[] = [];
+  // Ctrl-C or SIGTERM: stop the processes this run started, then exit.
+  const interrupt = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping the stack`);
+    void stack.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   try {
-    // ---- Inventory on Temporal ----
-    const emulator = new GlpiEmulator({ profile: PROFILE, faults: { latencyMs: LATENCY } });
-    await emulator.start();
-    const glpi = {
-      url: emulator.url,
-      appToken: emulator.appToken,
-      userToken: emulator.userToken,
-      maxSockets: 64,
-    };
-    const nativeConnection = await NativeConnection.connect({ address: server.address });
-    const connection = await Connection.connect({ address: server.address });
-    const client = new Client({ connection });
-    const taskQueue = 'bench';
-    const { worker, close } = await createWorker({
-      connection: nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      glpi,
-      maxConcurrentActivityTaskExecutions: 64,
-    });
-    const running = worker.run();
-
-    const runSync = async (label: string) => {
-      emulator.resetCounters();
-      const workflowId = `bench-${label}-${Date.now()}`;
-      const since = new Date().toISOString();
-      const started = performance.now();
-      const report = await client.workflow.execute(syncInventory, {
-        taskQueue,
-        workflowId,
-        args: [{ location: inventoryPath, concurrency: CONCURRENCY }],
+    if (!args['skip-inventory']) {
+      // ---- 1. cold and warm, 20 ms ----
+      const items = makeHosts(ITEMS, { idPrefix: 'h', labelPrefix: 'bench-', serialPrefix: 'SN' });
+      const cold = await measureSync(stack, 'cold', SOURCE, items, CONCURRENCY);
+      const warm = await measureSync(stack, 'warm', SOURCE, items, CONCURRENCY);
+      results.inventory = { cold, warm };
+      for (const c of inventoryChecks(await inventoryRows(stack.glpi), SOURCE, ITEMS))
+        checks.push({ ...c, what: `cold sync: ${c.what}` });
+      checks.push({
+        what: 'warm sync: every host unchanged, no write',
+        ok: warm.outcomes.unchanged === ITEMS && warm.glpiWritesPerHost === 0,
+        detail: JSON.stringify(warm.outcomes),
       });
-      const seconds = (performance.now() - started) / 1000;
-      // Item workflows this run started (a warm run starts none for unchanged hosts).
-      const childRuns: number[] = [];
-      for await (const run of client.workflow.list({
-        query: `WorkflowType = "syncInventoryItem" AND StartTime > "${since}"`,
-      })) {
-        childRuns.push(run.historyLength);
-        if (childRuns.length >= 20) break;
-      }
-      const itemWorkflows = await client.workflow.count(
-        `WorkflowType = "syncInventoryItem" AND StartTime > "${since}"`,
-      );
-      return {
-        seconds: round(seconds),
-        itemsPerSecond: round(ITEMS / seconds),
-        glpiRequestsPerItem: round(emulator.counters.total / ITEMS, 3),
-        glpiWritesPerItem: round(emulator.counters.writes / ITEMS, 3),
-        itemWorkflowsStarted: itemWorkflows.count,
-        historyEventsPerItemWorkflow: childRuns.length
-          ? round(childRuns.reduce((a, b) => a + b, 0) / childRuns.length, 1)
-          : 0,
-        outcomes: report.progress,
-      };
-    };
-    const cold = await runSync('cold');
-    process.stderr.write(`cold: ${JSON.stringify(cold)}\n`);
-    const warm = await runSync('warm');
-    process.stderr.write(`warm: ${JSON.stringify(warm)}\n`);
-    results.inventory = { cold, warm, workerPeakRssMiB: round(peakRss / 2 ** 20, 0) };
 
-    // ---- Baseline: the same steps, in a plain sequential loop, no Temporal ----
-    if (!args['skip-baseline']) {
-      const baseEmulator = new GlpiEmulator({ profile: PROFILE, faults: { latencyMs: LATENCY } });
-      await baseEmulator.start();
-      const { activities, close: closeBase } = createActivities({
-        glpi: { url: baseEmulator.url, appToken: baseEmulator.appToken, userToken: baseEmulator.userToken },
-      });
-      const started = performance.now();
-      const handle = await activities.openGlpiSession();
-      const { entityId } = await activities.ensureSubEntity({ handle, name: 'Supervision' });
-      for (const item of items) {
-        const step = { handle, entityId, source: 'bench', item };
-        const computer = await activities.upsertComputer(step);
-        await activities.upsertOperatingSystem({ ...step, computerId: computer.computerId });
-        await activities.ensureContract({ ...step, computerId: computer.computerId });
+      // ---- 2. the sequential baseline, same latency, fresh GLPI ----
+      if (!args['skip-baseline']) {
+        const n = Number(args['baseline-items'] ?? ITEMS);
+        const fresh = await stack.emulators.create('baseline', {
+          profile: PROFILE,
+          faults: { latencyMs: LATENCY },
+        });
+        log(`baseline: ${n} hosts one after the other, no Temporal`);
+        const b = await sequentialBaseline(fresh, SOURCE, items.slice(0, n));
+        await fresh.stop();
+        results.inventory.baseline = {
+          hosts: b.hosts,
+          seconds: round(b.seconds, 2),
+          hostsPerSecond: round(b.hostsPerSecond, 2),
+          glpiRequestsPerHost: round(b.glpiRequestsPerHost, 3),
+        };
+        results.inventory.ratios = {
+          coldVsBaseline: round(cold.hostsPerSecond / b.hostsPerSecond, 2),
+          warmVsBaseline: round(warm.hostsPerSecond / b.hostsPerSecond, 2),
+        };
+        log(
+          `baseline: ${JSON.stringify(results.inventory.baseline)}; ${JSON.stringify(results.inventory.ratios)}`,
+        );
       }
-      await activities.killGlpiSession(handle);
-      const seconds = (performance.now() - started) / 1000;
-      await closeBase();
-      await baseEmulator.stop();
-      const baseline = {
-        seconds: round(seconds),
-        itemsPerSecond: round(ITEMS / seconds),
-        glpiRequestsPerItem: round(baseEmulator.counters.total / ITEMS, 3),
-      };
-      const limit = CONCURRENCY / ((cold.glpiRequestsPerItem * LATENCY) / 1000);
-      results.baseline = baseline;
-      results.ratios = {
-        coldThroughputVsBaseline: round(cold.itemsPerSecond / baseline.itemsPerSecond),
-        coldThroughputVsLatencyLimit: round(cold.itemsPerSecond / limit),
-        latencyLimitItemsPerSecond: round(limit),
-      };
-      process.stderr.write(
-        `baseline: ${JSON.stringify(baseline)} ratios: ${JSON.stringify(results.ratios)}\n`,
-      );
+
+      // ---- 3. a slower GLPI: where concurrency pays ----
+      if (!args['skip-slow']) {
+        const slowLatency = Number(args['slow-latency']);
+        const slowItems = Number(args['slow-items']);
+        const main = stack.glpi;
+        const runs: SyncPhase[] = [];
+        // Each concurrency on a GLPI of its own (a cold sync, as the first one), with the worker restarted on it.
+        for (const c of args['slow-concurrency']!.split(',').map(Number)) {
+          const glpi = await stack.emulators.create(`slow-c${c}`, {
+            profile: PROFILE,
+            faults: { latencyMs: slowLatency },
+          });
+          await stack.useGlpi(glpi);
+          const hosts = makeHosts(slowItems, { idPrefix: 'h', labelPrefix: 'bench-', serialPrefix: 'SN' });
+          runs.push(await measureSync(stack, `slow GLPI, concurrency ${c}`, SOURCE, hosts, c));
+          await glpi.stop();
+        }
+        await stack.useGlpi(main);
+        let baseline: SyncPhase['baselineSample'];
+        const sample = Number(args['slow-baseline-items']);
+        if (!args['skip-baseline'] && sample > 0) {
+          const fresh = await stack.emulators.create('slow-baseline', {
+            profile: PROFILE,
+            faults: { latencyMs: slowLatency },
+          });
+          const hosts = makeHosts(sample, { idPrefix: 'h', labelPrefix: 'bench-', serialPrefix: 'SN' });
+          const b = await sequentialBaseline(fresh, SOURCE, hosts);
+          await fresh.stop();
+          baseline = {
+            hosts: b.hosts,
+            seconds: round(b.seconds, 2),
+            hostsPerSecond: round(b.hostsPerSecond, 3),
+            glpiRequestsPerHost: round(b.glpiRequestsPerHost, 3),
+          };
+          log(`slow baseline sample: ${JSON.stringify(baseline)}`);
+        }
+        results.slowGlpi = { latencyMs: slowLatency, hosts: slowItems, runs, baselineSample: baseline };
+      }
     }
 
-    // ---- Alerts through the receiver ----
+    // ---- 4. the alert storm, last ----
     if (!args['skip-alerts']) {
-      results.alerts = await alertBench(client, taskQueue, emulator);
-      process.stderr.write(`alerts: ${JSON.stringify(results.alerts)}\n`);
+      results.alerts = await alertBench(stack, checks);
     }
 
-    worker.shutdown();
-    await running;
-    await close();
-    await connection.close();
-    await nativeConnection.close();
-    await emulator.stop();
+    // ---- invariants over every history ----
+    if (!args['skip-history-scan']) {
+      const secrets = [stack.glpi.appToken, stack.glpi.userToken, ...(await stack.glpi.sessionTokens())];
+      const scan = await scanHistories(stack.client, secrets);
+      checks.push(secretCheck(scan, secrets.length));
+    }
   } finally {
-    clearInterval(sampler);
-    await server.stop();
+    results.peakRssMiB = Object.fromEntries(
+      Object.entries(stack.meter.lifetimePeakRssMiB()).map(([k, v]) => [k, round(v, 0)]),
+    );
+    results.cpuSecondsTotal = Object.fromEntries(
+      Object.entries(stack.meter.totals()).map(([k, v]) => [k, round(v.cpuSeconds, 1)]),
+    );
+    await stack.stop();
   }
-  (results.inventory as Record<string, unknown>).workerPeakRssMiB = round(peakRss / 2 ** 20, 0);
-  mkdirSync(resolve(args.out!, '..'), { recursive: true });
-  writeFileSync(args.out!, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(args.markdown!, markdown(results));
+  results.checks = checks;
+  for (const c of checks) log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.what}: ${c.detail}`);
+  mkdirSync(resolve(OUT, '..'), { recursive: true });
+  await writeFormatted(OUT, `${JSON.stringify(results, null, 2)}\n`);
+  await writeBenchmarksMarkdown(
+    resolve(ROOT, args.markdown!),
+    ITEMS >= 10_000 ? { big: OUT } : { latest: OUT },
+  );
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${OUT.replace(`${ROOT}/`, '')} and ${args.markdown}`);
 }
 
-async function alertBench(client: Client, taskQueue: string, emulator: GlpiEmulator) {
+/**
+ * 50 alerts/s through `glpi-bridge serve` (its own process; this process sends them over HTTP). Latency is
+ * from the receiver's 202 for a key's first alert to its ticket's creation in GLPI (the emulator notes the
+ * time). CPU per alert = (worker + Temporal server CPU from the first alert until the worker is idle again)
+ * / alerts. The ticket of each key is found from the workflow's `state` query (`ticketId`), else from the
+ * ticket's marker, else from the host name in its title.
+ */
+async function alertBench(stack: Stack, checks: Check[]): Promise<NonNullable<BenchResults['alerts']>> {
   const rate = Number(args['alert-rate']);
   const seconds = Number(args['alert-seconds']);
   const keys = Number(args['alert-keys']);
-  const token = randomBytes(8).toString('hex');
-  const logger = createLogger('error', { write: () => undefined } as never);
-  const receiver = createReceiver({ client, taskQueue, policy: { ...DEFAULT_TICKET_POLICY }, token, logger });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/alerts`;
-  for (let k = 0; k < keys; k++) emulator.db.insert('Computer', { name: `alert-host-${k}`, entities_id: 0 });
+  const source = 'bench';
+  const hostName = (k: number) => `alert-host-${k}`;
+  await stack.glpi.insert(
+    'Computer',
+    Array.from({ length: keys }, (_v, k) => ({ name: hostName(k), entities_id: 0 })),
+  );
+  await stack.glpi.watch('Ticket');
+  const token = randomBytes(12).toString('hex');
+  const receiver = await startReceiverProcess({
+    temporalAddress: stack.address,
+    taskQueue: TASK_QUEUE,
+    token,
+  });
+  stack.meter.watch('receiver', receiver.pid);
+  try {
+    await stack.glpi.resetCounters();
+    const end = stack.meter.start();
+    const startedAt = epochMs();
+    log(`alerts: ${rate}/s for ${seconds} s over ${keys} keys through ${receiver.url}/alerts`);
+    const storm = await alertStorm({
+      url: receiver.url,
+      token,
+      ratePerSecond: rate,
+      seconds,
+      keys,
+      source,
+      hostName,
+    });
+    log(`alerts: sent ${storm.sent} in ${round(storm.seconds, 1)} s, ${storm.non202} not accepted`);
+    // Every key's ticket, then the end of the work (worker and server idle again).
+    const expected = Math.min(keys, storm.sent);
+    const deadline = Date.now() + 300_000;
+    let tickets = await stack.glpi.created('Ticket');
+    while (tickets.length < expected && Date.now() < deadline) {
+      await sleep(250);
+      tickets = await stack.glpi.created('Ticket');
+    }
+    const drainedAt = await untilIdle(stack, deadline);
+    const processes = figures(end());
+    const counters = await stack.glpi.counters();
 
-  // When each ticket appears in GLPI: the emulator's add, observed directly.
-  const created = new Map<string, number>();
-  const add = emulator.db.add.bind(emulator.db);
-  emulator.db.add = (itemtype, input, actor, entity) => {
-    const row = add(itemtype, input, actor, entity);
-    if (itemtype === 'Ticket')
-      created.set(String(/alert-host-(\d+)/.exec(String(row.name))?.[1]), performance.now());
-    return row;
-  };
-  emulator.resetCounters();
-  const accepted = new Map<string, number>();
-  const total = rate * seconds;
-  let statusErrors = 0;
-  const sends: Promise<void>[] = [];
-  const startedAt = performance.now();
-  for (let i = 0; i < total; i++) {
-    const k = i % keys;
-    const round_ = Math.floor(i / keys);
-    // Each key fires first; later rounds repeat it, and every third round resolves then fires again.
-    const status = round_ > 0 && round_ % 3 === 2 ? 'resolved' : 'firing';
-    const due = startedAt + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    sends.push(
-      fetch(url, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          source: 'bench',
-          dedupKey: `key-${k}`,
-          status,
-          severity: 'critical',
-          host: { name: `alert-host-${k}` },
-          summary: `problem ${k} round ${round_}`,
-        }),
-      }).then((res) => {
-        if (res.status !== 202) statusErrors += 1;
-        if (round_ === 0 && !accepted.has(String(k))) accepted.set(String(k), performance.now());
+    const history = await historyFigures(stack.client, 'WorkflowType = "ticketLifecycle"');
+    const keyOf = await ticketKeys(stack, source, keys, hostName);
+    const createdAt = new Map(tickets.map((t) => [t.id, t.at]));
+    const latencies: number[] = [];
+    const perKey = Array.from({ length: keys }, () => 0);
+    for (const [ticketId, k] of keyOf.byTicket)
+      perKey[k] = (perKey[k] ?? 0) + (createdAt.has(ticketId) ? 1 : 0);
+    for (const [k, ticketId] of keyOf.byKey) {
+      const accepted = storm.firstAccepted.get(k);
+      const at = createdAt.get(ticketId);
+      if (accepted !== undefined && at !== undefined) latencies.push(Math.max(0, at - accepted));
+    }
+    latencies.sort((a, b) => a - b);
+    checks.push(...ticketChecks(perKey).map((c) => ({ ...c, detail: `${c.detail} (${keyOf.how})` })));
+    const workerCpu = processes.worker?.cpuSeconds ?? 0;
+    const temporalCpu = processes.temporal?.cpuSeconds ?? 0;
+    const receiverCpu = processes.receiver?.cpuSeconds ?? 0;
+    return {
+      via: 'glpi-bridge serve in its own process; alerts sent over HTTP by the load generator',
+      alertsSent: storm.sent,
+      ratePerSecond: rate,
+      seconds,
+      keys,
+      non202: storm.non202,
+      ticketsCreated: tickets.length,
+      ticketsExpected: expected,
+      ticketsMatched: latencies.length,
+      matchedBy: keyOf.how,
+      latencyMs: {
+        p50: round(percentile(latencies, 50), 0),
+        p95: round(percentile(latencies, 95), 0),
+        p99: round(percentile(latencies, 99), 0),
+        max: round(latencies.at(-1) ?? NaN, 0),
+      },
+      receiverResponseMs: {
+        p50: round(percentile(storm.responseMs, 50), 1),
+        p99: round(percentile(storm.responseMs, 99), 1),
+        max: round(storm.responseMs.at(-1) ?? NaN, 1),
+      },
+      maxSendLagMs: round(storm.maxSendLagMs, 0),
+      drainedAfterSeconds: round((drainedAt - startedAt) / 1000, 1),
+      glpiRequestsPerAlert: round(counters.total / storm.sent, 2),
+      ticketWorkflowRuns: history.executions,
+      historyEventsPerAlert: round(history.events / storm.sent, 2),
+      processes,
+      cpuMsPerAlert: {
+        workerPlusTemporal: round(((workerCpu + temporalCpu) * 1000) / storm.sent, 2),
+        worker: round((workerCpu * 1000) / storm.sent, 2),
+        temporal: round((temporalCpu * 1000) / storm.sent, 2),
+        receiver: round((receiverCpu * 1000) / storm.sent, 2),
+      },
+    };
+  } finally {
+    await receiver.stop();
+  }
+}
+
+/**
+ * Waits until the worker (which handles every alert) uses under 5% of a core over 3 s: every alert has
+ * been handled. Returns when that quiet began (epoch ms).
+ */
+async function untilIdle(stack: Stack, deadline: number): Promise<number> {
+  const busy = () => stack.meter.totals().worker?.cpuSeconds ?? 0;
+  let last = busy();
+  let lastAt = epochMs();
+  let quietSince: number | undefined;
+  while (Date.now() < deadline) {
+    await sleep(500);
+    const now = busy();
+    const at = epochMs();
+    const share = (now - last) / ((at - lastAt) / 1000);
+    if (share < 0.05) quietSince ??= lastAt;
+    else quietSince = undefined;
+    last = now;
+    lastAt = at;
+    if (quietSince !== undefined && at - quietSince >= 3000) return quietSince;
+  }
+  return epochMs();
+}
+
+/** Which ticket belongs to which key, and how that was found. */
+async function ticketKeys(
+  stack: Stack,
+  source: string,
+  keys: number,
+  hostName: (k: number) => string,
+): Promise<{ byKey: Map<number, number>; byTicket: Map<number, number>; how: string }> {
+  const byKey = new Map<number, number>();
+  const byTicket = new Map<number, number>();
+  const how = new Set<string>();
+  // 1. The workflow's own word: its state query's ticketId (phase 'open' or later).
+  for (let k0 = 0; k0 < keys; k0 += 25) {
+    await Promise.all(
+      Array.from({ length: Math.min(25, keys - k0) }, async (_v, j) => {
+        const k = k0 + j;
+        const id = ticketWorkflowId({ source, dedupKey: `key-${k}` });
+        const state = (await stack.client.workflow
+          .getHandle(id)
+          .query<unknown>('state')
+          .catch(() => undefined)) as { ticketId?: unknown } | undefined;
+        if (typeof state?.ticketId === 'number') {
+          byKey.set(k, state.ticketId);
+          how.add('state query');
+        }
       }),
     );
   }
-  await Promise.all(sends);
-  const deadline = performance.now() + 120_000;
-  while (created.size < Math.min(keys, total) && performance.now() < deadline)
-    await new Promise((r) => setTimeout(r, 100));
-  await new Promise((r) => setTimeout(r, 2_000)); // let late duplicates, if any, show up
-  receiver.close();
-  const latencies = [...accepted.entries()]
-    .map(([k, at]) => (created.get(k) ?? NaN) - at)
-    .filter((n) => Number.isFinite(n))
-    .sort((a, b) => a - b);
-  const tickets = emulator.rows('Ticket').filter((t) => /alert-host-/.test(String(t.name))).length;
-  return {
-    alertsSent: total,
-    ratePerSecond: rate,
-    seconds,
-    keys,
-    non202: statusErrors,
-    ticketsCreated: tickets,
-    ticketsExpected: Math.min(keys, total),
-    latencyMs: {
-      p50: round(percentile(latencies, 50), 0),
-      p95: round(percentile(latencies, 95), 0),
-      p99: round(percentile(latencies, 99), 0),
-    },
-    glpiRequestsPerAlert: round(emulator.counters.total / total, 2),
-  };
-}
-
-function markdown(r: Record<string, unknown>): string {
-  const inv = r.inventory as {
-    cold: Record<string, unknown>;
-    warm: Record<string, unknown>;
-    workerPeakRssMiB: number;
-  };
-  const base = r.baseline as Record<string, number> | undefined;
-  const ratios = r.ratios as Record<string, number> | undefined;
-  const alerts = r.alerts as Record<string, unknown> | undefined;
-  const m = r.machine as Record<string, unknown>;
-  const s = r.settings as Record<string, unknown>;
-  const lines = [
-    '# Benchmarks',
-    '',
-    `Produced by \`${String(r.command)}\` on ${String(r.date)}; machine: ${String(m.cpus)} cores (${String(m.cpu)}), ${String(m.memoryGiB)} GiB, ${String(m.os)}, Node ${String(m.node)}.`,
-    `Real Temporal dev server (CLI v1.5.1) and the GLPI ${String(s.glpiProfile)} emulator with ${String(s.latencyMs)} ms injected per request; ${String(s.items)} items, concurrency ${String(s.concurrency)}.`,
-    'The machine is shared and noisy: compare the ratios (same process, same run), not the absolute figures across runs.',
-    '',
-    '## Inventory sync',
-    '',
-    '| run | seconds | items/s | GLPI requests/item | GLPI writes/item | item workflows started | history events per item workflow |',
-    '|---|---|---|---|---|---|---|',
-    ...(['cold', 'warm'] as const).map(
-      (k) =>
-        `| ${k} | ${String(inv[k].seconds)} | ${String(inv[k].itemsPerSecond)} | ${String(inv[k].glpiRequestsPerItem)} | ${String(inv[k].glpiWritesPerItem)} | ${String(inv[k].itemWorkflowsStarted)} | ${String(inv[k].historyEventsPerItemWorkflow || '-')} |`,
-    ),
-    ...(base
-      ? [
-          `| baseline (sequential loop, no Temporal, cold) | ${base.seconds} | ${base.itemsPerSecond} | ${base.glpiRequestsPerItem} | | | |`,
-        ]
-      : []),
-    '',
-    `Worker peak RSS (the benchmark process: worker, emulator, receiver): ${inv.workerPeakRssMiB} MiB.`,
-  ];
-  if (ratios) {
-    lines.push(
-      '',
-      `- Cold throughput vs. the sequential baseline: **${ratios.coldThroughputVsBaseline}×**.`,
-      `- Cold throughput vs. the limit the injected latency sets (concurrency ÷ (requests per item × latency) = ${ratios.latencyLimitItemsPerSecond} items/s): **${ratios.coldThroughputVsLatencyLimit}**.`,
-    );
+  // 2. Every ticket, by the marker in its content, else by the host in its title.
+  const digests = Array.from({ length: keys }, (_v, k) =>
+    ticketMarker({ source, dedupKey: `key-${k}` }, 'x').slice(0, -2),
+  );
+  const byDigest = new Map(digests.map((d, k) => [d, k]));
+  for (const t of await stack.glpi.rows('Ticket')) {
+    const text = `${String(t.content ?? '')}`;
+    const marker = /\[glpi-bridge:alert:[0-9a-f]+:/.exec(text)?.[0];
+    let k = marker ? byDigest.get(marker) : undefined;
+    if (k !== undefined) how.add('ticket marker');
+    else {
+      const m = /alert-host-(\d+)\b/.exec(String(t.name ?? ''));
+      if (m && hostName(Number(m[1])) === `alert-host-${m[1]}`) {
+        k = Number(m[1]);
+        how.add('ticket title');
+      }
+    }
+    if (k === undefined) continue;
+    byTicket.set(Number(t.id), k);
+    if (!byKey.has(k)) byKey.set(k, Number(t.id));
   }
-  if (alerts) {
-    const l = alerts.latencyMs as Record<string, number>;
-    lines.push(
-      '',
-      '## Alerts',
-      '',
-      `${String(alerts.alertsSent)} alerts at ${String(alerts.ratePerSecond)}/s for ${String(alerts.seconds)} s over ${String(alerts.keys)} dedup keys (firing, repeats, resolves, re-fires) through \`POST /alerts\`.`,
-      '',
-      '| receiver 202 → ticket in GLPI p50 | p95 | p99 | tickets created / expected | non-202 answers | GLPI requests per alert |',
-      '|---|---|---|---|---|---|',
-      `| ${l.p50} ms | ${l.p95} ms | ${l.p99} ms | ${String(alerts.ticketsCreated)} / ${String(alerts.ticketsExpected)} | ${String(alerts.non202)} | ${String(alerts.glpiRequestsPerAlert)} |`,
-    );
-  }
-  const faultsFile = resolve(args.out!, '..', 'faults.json');
-  if (existsSync(faultsFile)) {
-    const f = JSON.parse(readFileSync(faultsFile, 'utf8')) as {
-      command: string;
-      date: string;
-      items: number;
-      alerts: number;
-      problems: number;
-      seconds: number;
-      faultsInjected: Record<string, number>;
-      disruptions: string[];
-      activityRetries: number;
-      glpiRequests: number;
-      historiesScanned: number;
-      secretsLooked: number;
-      checks: { what: string; ok: boolean; detail: string }[];
-    };
-    lines.push(
-      '',
-      '## Fault suite',
-      '',
-      `Produced by \`${f.command}\` on ${f.date} (${f.seconds} s): ${f.items} items and ${f.alerts} alerts over ${f.problems} problems while the emulator injected ${Object.entries(
-        f.faultsInjected,
-      )
-        .map(([k, v]) => `${v} ${k}`)
-        .join(
-          ', ',
-        )} faults, with ${f.disruptions.join('; ')}. ${f.activityRetries} activity retries recorded in histories; ${f.glpiRequests} GLPI requests.`,
-      '',
-      '| check | result | detail |',
-      '|---|---|---|',
-      ...f.checks.map((c) => `| ${c.what} | ${c.ok ? 'ok' : '**FAIL**'} | ${c.detail} |`),
-    );
-  }
-  return `${lines.join('\n')}\n`;
+  for (const [k, ticketId] of byKey) if (!byTicket.has(ticketId)) byTicket.set(ticketId, k);
+  return { byKey, byTicket, how: [...how].join(', ') || 'none' };
 }
 
 main().catch((err: unknown) => {

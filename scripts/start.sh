@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 TEMPORAL_CLI_PATH="$(bash scripts/ensure-temporal-cli.sh)"
 export TEMPORAL_CLI_PATH
-npx tsc -p tsconfig.build.json
+bash scripts/build.sh
 exec node bin/glpi-bridge demo "$@"

@@ -9,6 +9,6 @@ COMPOSE_DOCKER_CONFIG="$(bash scripts/ensure-compose.sh)"
 export COMPOSE_DOCKER_CONFIG
 echo "== lint" && npx eslint . && npx prettier --check . >/dev/null
 echo "== typecheck" && npx tsc -p tsconfig.json --noEmit
-echo "== build" && npx tsc -p tsconfig.build.json
+echo "== build" && bash scripts/build.sh
 echo "== jest"
 npx jest --runInBand "$@"

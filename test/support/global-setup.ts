@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { staleReason, WORKFLOW_BUNDLE_PATH } from '../../src/worker/workflow-bundle';
 import { freePort } from './ports';
 
 declare global {
@@ -11,23 +12,33 @@ declare global {
 
 /**
  * One real Temporal dev server (in memory, headless) for the whole run, and the workflow bundle built
- * once, so that each test file's workers start in milliseconds.
+ * once, so that each test file's workers start in milliseconds. The build's bundle (dist/workflow-bundle.js,
+ * made from the same sources by `npm run build`) is reused while none of its sources changed.
  */
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
-  const [server, bundle] = await Promise.all([
+  const [server, bundlePath] = await Promise.all([
     freePort().then((port) => startDevServer({ port })),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger }),
+    workflowBundle(),
   ]);
   globalThis.__TEMPORAL_DEV_SERVER__ = server;
-  const dir = mkdtempSync(join(tmpdir(), 'glpi-bridge-test-'));
-  const bundlePath = join(dir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, bundle.code);
   process.env.TEMPORAL_TEST_ADDRESS = server.address;
   process.env.WORKFLOW_BUNDLE_PATH = bundlePath;
   process.stderr.write(
-    `\nTemporal dev server on ${server.address}, workflows bundled (${Date.now() - started} ms)\n`,
+    `\nTemporal dev server on ${server.address}, workflows ${bundlePath === WORKFLOW_BUNDLE_PATH ? 'from the build' : 'bundled'} (${Date.now() - started} ms)\n`,
   );
+}
+
+async function workflowBundle(): Promise<string> {
+  if (staleReason() === undefined) return WORKFLOW_BUNDLE_PATH;
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    logger: quietLogger,
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'glpi-bridge-test-'));
+  const bundlePath = join(dir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+  return bundlePath;
 }
 
 const quietLogger = {
