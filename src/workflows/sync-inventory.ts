@@ -123,14 +123,17 @@ export async function syncInventory(input: SyncInventoryInput): Promise<SyncInve
     while (next < end) {
       const offset = next;
       next = Math.min(end, next + CHUNK);
-      const chunk = await act.syncInventoryChunk({
+      const chunkInput = {
         handle: run.handle,
         runKey,
         source: run.source,
         entities: run.entities,
         inventory: chunkOf(run.prepared, input.inventory, offset, next - offset),
         dryRun,
-      });
+      };
+      // The plan is recorded before anything is written: a retry of the writes knows what it set out to create.
+      const plan = await act.planInventoryChunk(chunkInput);
+      const chunk = await act.syncInventoryChunk({ ...chunkInput, plan });
       for (const r of await retryFailures(chunk, run, dryRun)) record(run, r, dryRun);
     }
   };

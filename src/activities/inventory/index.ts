@@ -4,11 +4,11 @@ import { ensureEntities } from './ensure-entities';
 import type { InventoryDeps, ItemStepInput } from './inventory-deps';
 import { listMissingHosts } from './missing-hosts';
 import { prepareInventory } from './prepare-inventory';
-import { syncInventoryChunk } from './sync-chunk';
+import { planInventoryChunk, syncInventoryChunk } from './sync-chunk';
 import { upsertComputer } from './upsert-computer';
 import { upsertOperatingSystem } from './upsert-operating-system';
 
-export type { ChunkInput, ChunkResult } from './sync-chunk';
+export type { ChunkInput, ChunkPlan, ChunkResult } from './sync-chunk';
 export type { EntityMap, InventoryDeps, ItemStepInput } from './inventory-deps';
 export type { InventoryRef } from './inventory-snapshots';
 export type { MissingHost } from './missing-hosts';
@@ -21,6 +21,7 @@ export function createInventoryActivities(deps: InventoryDeps) {
   return {
     prepareInventory: (input: Parameters<typeof prepareInventory>[1]) => prepareInventory(deps, input),
     ensureEntities: (input: Parameters<typeof ensureEntities>[1]) => ensureEntities(deps, input),
+    planInventoryChunk: (input: Parameters<typeof planInventoryChunk>[1]) => planInventoryChunk(deps, input),
     syncInventoryChunk: (input: Parameters<typeof syncInventoryChunk>[1]) => syncInventoryChunk(deps, input),
     upsertComputer: (input: ItemStepInput) => upsertComputer(deps, input),
     upsertOperatingSystem: (input: Parameters<typeof upsertOperatingSystem>[1]) =>

@@ -15,7 +15,7 @@ import {
   type OsStorage,
 } from '../../inventory/mapping';
 import { AttemptNotes } from './attempt-notes';
-import { checkSelectedContract, contractNote } from './ensure-contract';
+import { checkSelectedContract } from './ensure-contract';
 import { findHostComputers } from './host-lookup';
 import { dropdownIds, entityOf, type EntityMap, type InventoryDeps } from './inventory-deps';
 import type { InventoryRef } from './inventory-snapshots';
@@ -46,55 +46,76 @@ const TRANSIENT_RETRIES = 3;
 /** Hosts of a chunk synced at once on the slow path (changed or adopted hosts, a few requests each). */
 const HOSTS_AT_ONCE = 8;
 
+/** A plan older than this is looked over again before its creates (GLPI may have changed since). */
+const PLAN_FRESH_MS = 60_000;
+
 /**
- * Syncs a slice of the inventory in one activity, with as few GLPI requests as the work allows: hosts the
- * run's snapshot proves unchanged cost nothing; the others are looked up fresh, in a few searches for all
- * of them (the look before any create, never answered from the snapshot); hosts found changed or adopted go
- * through the per-host steps; new hosts are created in bulk (computers, operating systems, contracts,
- * links: one request each for the whole chunk). A host that fails is reported with its cause, for the batch
- * to give it its own workflow; a failure of GLPI itself (down, overloaded) fails the activity, which
- * Temporal retries: every write looks first, and the attempt's notes tell what an earlier attempt made.
+ * What a chunk will do, decided before anything is written and recorded in the workflow's history: which
+ * hosts are already as mapped (from the run's snapshot), which have a computer (changed or to adopt), and
+ * which have none and will be created. Because it is recorded, a retry of the writes after a crash knows
+ * for sure which computers this run set out to create, and reports them as created.
  */
-export async function syncInventoryChunk(deps: InventoryDeps, input: ChunkInput): Promise<ChunkResult> {
+export interface ChunkPlan {
+  /** Hosts already decided: unchanged, or whose computer is in GLPI's trash. */
+  decided: ItemReport[];
+  /** Hosts with a computer: synced by the per-host steps. */
+  existing: string[];
+  /** Hosts without a computer when the plan was made: created in bulk. */
+  create: string[];
+  /** When the plan was made (epoch ms). */
+  plannedAt: number;
+}
+
+/** A chunk's view of GLPI: its hosts, the session, the run's snapshot and the dropdown ids. */
+async function chunkContext(deps: InventoryDeps, input: ChunkInput) {
   const items = await chunkItems(deps, input);
-  const { handle, entities, source, dryRun = false } = input;
-  const reports = new Map<string, ItemReport>();
-  const report = (item: InventoryItem, r: Omit<ItemReport, 'id' | 'label'>) =>
-    reports.set(item.id, {
-      id: item.id,
-      label: item.label,
-      ...(item.entity ? { entity: item.entity } : {}),
-      ...r,
-    });
-  if (entities.subEntityId === null) {
-    // A dry run before the sub-entity exists: everything would be created.
-    for (const item of items)
-      report(item, { outcome: 'created', changes: ['computer', 'operating system', 'contract'] });
-    return { reports: items.map((i) => reports.get(i.id)!), failed: [] };
-  }
-  const client = await deps.sessions.client(handle, entities.subEntityId);
+  const { entities, source, dryRun = false } = input;
+  const client = await deps.sessions.client(input.handle, entities.subEntityId!);
   const storage = (await client.features()).os;
   const snapshot = await deps.sourceSnapshots.get(`${input.runKey}|${source}`, () =>
     readSourceSnapshot(client, source, storage),
   );
   const ids = new Map<string, DropdownIds>();
   for (const item of items) ids.set(item.id, await dropdownIds(deps, client, item, dryRun));
+  return { items, client, storage, snapshot, ids };
+}
 
+function reportOf(item: InventoryItem, r: Omit<ItemReport, 'id' | 'label'>): ItemReport {
+  return { id: item.id, label: item.label, ...(item.entity ? { entity: item.entity } : {}), ...r };
+}
+
+/**
+ * Plans a slice of the inventory with as few GLPI requests as the work allows, and writes nothing: hosts the
+ * run's snapshot proves unchanged cost nothing; the others are looked up fresh, in a few searches for all of
+ * them (never answered from the snapshot).
+ */
+export async function planInventoryChunk(deps: InventoryDeps, input: ChunkInput): Promise<ChunkPlan> {
+  const plannedAt = Date.now();
+  if (input.entities.subEntityId === null) {
+    // A dry run before the sub-entity exists: everything would be created.
+    const items = await chunkItems(deps, input);
+    return { decided: [], existing: [], create: items.map((i) => i.id), plannedAt };
+  }
+  const { items, client, storage, snapshot, ids } = await chunkContext(deps, input);
+  const { entities, source } = input;
+  const decided: ItemReport[] = [];
   const unknown: InventoryItem[] = [];
-  const slow: InventoryItem[] = [];
+  const existing: string[] = [];
   for (const item of items) {
     const row = snapshot.computers.get(item.id);
     const entityId = entityOf(entities, item);
     if (!row) {
       const trashed = snapshot.trashedComputers.get(item.id);
-      if (trashed) {
-        report(item, {
-          outcome: 'unchanged',
-          warnings: [
-            `computer ${trashed.id} of this host is in GLPI's trash: not recreated (restore it, or purge it to have it created again)`,
-          ],
-        });
-      } else unknown.push(item);
+      if (!trashed) unknown.push(item);
+      else
+        decided.push(
+          reportOf(item, {
+            outcome: 'unchanged',
+            warnings: [
+              `computer ${trashed.id} of this host is in GLPI's trash: not recreated (restore it, or purge it to have it created again)`,
+            ],
+          }),
+        );
     } else if (
       entityId !== null &&
       hostUnchanged(
@@ -108,39 +129,80 @@ export async function syncInventoryChunk(deps: InventoryDeps, input: ChunkInput)
       )
     ) {
       const contractId = selectedContractId(item) ?? snapshot.contracts.get(item.id)?.id ?? null;
-      report(item, { outcome: 'unchanged', computerId: row.id, contractId });
-    } else slow.push(item);
+      decided.push(reportOf(item, { outcome: 'unchanged', computerId: row.id, contractId }));
+    } else existing.push(item.id);
   }
-
-  // The look before a create: fresh, for every host the snapshot does not know.
   const claimed = new Set([...snapshot.computers.values()].map((r) => r.id));
   const found = await findHostComputers(client, source, unknown, claimed);
-  slow.push(...unknown.filter((i) => found.has(i.id)));
-  const toCreate = unknown.filter((i) => !found.has(i.id));
+  existing.push(...unknown.filter((i) => found.has(i.id)).map((i) => i.id));
+  const create = unknown.filter((i) => !found.has(i.id)).map((i) => i.id);
+  return { decided, existing, create, plannedAt };
+}
+
+/**
+ * Carries out a chunk's plan: hosts with a computer go through the per-host steps; new hosts are created in
+ * bulk (computers, operating systems, contracts, links: one request each for the whole chunk). Before its
+ * creates, a retry (or a plan that waited) looks again, so nothing is ever created twice; a host found then
+ * was created by this run's earlier attempt and is reported as created. A host that fails is reported with
+ * its cause, for the batch to give it its own workflow; a failure of GLPI itself (down, overloaded) fails
+ * the activity, which Temporal retries.
+ */
+export async function syncInventoryChunk(
+  deps: InventoryDeps,
+  input: ChunkInput & { plan: ChunkPlan },
+): Promise<ChunkResult> {
+  const { handle, entities, source, plan, dryRun = false } = input;
+  const reports = new Map<string, ItemReport>(plan.decided.map((r) => [r.id, r]));
+  if (entities.subEntityId === null) {
+    const items = await chunkItems(deps, input);
+    for (const item of items)
+      reports.set(
+        item.id,
+        reportOf(item, { outcome: 'created', changes: ['computer', 'operating system', 'contract'] }),
+      );
+    return { reports: items.map((i) => reports.get(i.id)!), failed: [] };
+  }
+  const { items, client, storage, ids } = await chunkContext(deps, input);
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const planned = new Set(plan.create);
+  let toCreate = plan.create.map((id) => byId.get(id)!);
+  const slow = plan.existing.map((id) => byId.get(id)!);
+  const notes = AttemptNotes.current();
+  if (!notes.firstAttempt || Date.now() - plan.plannedAt > PLAN_FRESH_MS) {
+    const found = await findHostComputers(client, source, toCreate);
+    slow.push(...toCreate.filter((i) => found.has(i.id)));
+    toCreate = toCreate.filter((i) => !found.has(i.id));
+  }
 
   const created = new Set<string>();
-  const rethrow = AttemptNotes.current().attempt < TRANSIENT_RETRIES;
+  const rethrow = notes.attempt < TRANSIENT_RETRIES;
   for (let next = 0; next < slow.length;) {
     const batch = slow.slice(next, (next += HOSTS_AT_ONCE));
     const outcomes = await Promise.all(
       batch.map((item) => syncHost(deps, { handle, entities, source, item, dryRun }, rethrow)),
     );
     for (const { report: r, computerCreated } of outcomes) {
-      reports.set(r.id, r);
-      if (computerCreated) created.add(r.id);
+      // A host the plan set out to create and found on a retry: this run's earlier attempt created it.
+      const ours = planned.has(r.id);
+      reports.set(r.id, ours && r.outcome !== 'failed' ? { ...r, outcome: 'created' } : r);
+      if (computerCreated || ours) created.add(r.id);
     }
   }
-  await createHosts(client, { ...input, items: toCreate, ids, storage, report });
-  const ordered = items.map((i) => reports.get(i.id)!);
+  await createHosts(client, {
+    ...input,
+    items: toCreate,
+    ids,
+    storage,
+    report: (item, r) => reports.set(item.id, reportOf(item, r)),
+  });
   const failed = items
     .filter((i) => reports.get(i.id)!.outcome === 'failed')
     .map((item) => ({
       item,
-      // A host of the bulk path that failed after its computer was made: this run made it.
       computerCreated:
         created.has(item.id) || (toCreate.includes(item) && reports.get(item.id)!.computerId != null),
     }));
-  return { reports: ordered, failed };
+  return { reports: items.map((i) => reports.get(i.id)!), failed };
 }
 
 async function chunkItems(deps: InventoryDeps, input: ChunkInput): Promise<InventoryItem[]> {
@@ -226,8 +288,6 @@ async function createHosts(
     return;
   }
 
-  const notes = AttemptNotes.current();
-  notes.aboutToCreate(ready.map(marker));
   const computers = new Map<string, number>();
   const made = ready.length ? await client.addMany('Computer', ready.map(computerInput)) : [];
   ready.forEach((item, i) => {
@@ -264,7 +324,6 @@ async function createHosts(
   const contracts = new Map<string, { id: number; warning?: string }>();
   const needContract = withComputer.filter((i) => computers.has(i.id) && !selectedContractId(i));
   const planned = needContract.map((item) => contractToCreate(item, marker(item), entityId(item)));
-  notes.aboutToCreate(needContract.map((item) => contractNote(marker(item))));
   const madeContracts = needContract.length
     ? await client.addMany(
         'Contract',
