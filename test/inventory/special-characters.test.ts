@@ -52,9 +52,9 @@ describe.each(PROFILE_NAMES.map((p) => [p]))(
       const names = emulator.rows('Computer').map((c) => glpiText(c.name));
       expect(names.sort()).toEqual([...NAMES].sort());
       // A fresh worker (no cached dropdown ids) finds every value again through GLPI's searches.
-    await stop();
-    ({ stop } = await startWorkerOn(env, emulator));
-    const again = await run();
+      await stop();
+      ({ stop } = await startWorkerOn(env, emulator));
+      const again = await run();
       expect(again.progress).toMatchObject({ unchanged: NAMES.length, created: 0, updated: 0, failed: 0 });
       expect(emulator.rows('Computer')).toHaveLength(NAMES.length);
       expect(emulator.rows('ComputerType')).toHaveLength(NAMES.length);
