@@ -11,4 +11,5 @@ echo "== lint" && npx eslint . && npx prettier --check . >/dev/null
 echo "== typecheck" && npx tsc -p tsconfig.json --noEmit
 echo "== build" && bash scripts/build.sh
 echo "== jest"
-npx jest --runInBand "$@"
+# --forceExit: a test that leaks a socket must fail on its own, not hold CI until its deadline.
+npx jest --runInBand --forceExit "$@"
