@@ -19,7 +19,11 @@ export interface LocalStackOptions {
   port?: number;
   /** Web UI port. @default port + 1000 */
   uiPort?: number;
-  /** Keep Temporal's state in DATA_DIR/temporal.db across runs. @default true */
+  /**
+   * Keep Temporal's state in DATA_DIR/temporal.db across runs. Only with a configured GLPI: the emulator keeps
+   * its data in memory, and workflows kept across runs would name tickets and computers it no longer has.
+   * @default true
+   */
   persist?: boolean;
   /** Emulated GLPI version when no GLPI is configured. @default '10.0' */
   glpiVersion?: ProfileName;
@@ -33,6 +37,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   server: DevServer;
+  /** Where Temporal keeps its state; undefined when in memory. */
+  stateFile?: string;
   emulator?: GlpiEmulator;
   glpi: GlpiClientOptions;
   client: Client;
@@ -96,7 +102,7 @@ export async function startLocalStack(
   const port = await pickPort(options.port ?? 7233);
   const uiPort = await pickPort(options.uiPort ?? port + 1000);
   let dbFile: string | undefined;
-  if (options.persist ?? true) {
+  if ((options.persist ?? true) && config.glpi) {
     mkdirSync(resolve(config.dataDir), { recursive: true });
     dbFile = join(resolve(config.dataDir), 'temporal.db');
   }
@@ -154,6 +160,7 @@ export async function startLocalStack(
   })();
   return {
     server,
+    stateFile: dbFile,
     emulator,
     glpi,
     client,

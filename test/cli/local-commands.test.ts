@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { freePort } from '../support/ports';
 
 const BIN = resolve(__dirname, '../../bin/glpi-bridge');
@@ -40,6 +42,24 @@ describe('local commands', () => {
       expect(output()).toContain('Stopped.');
       // The dev server went with it: its port is free again.
       await expect(fetch(`http://127.0.0.1:${uiPort}/`)).rejects.toThrow();
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('dev on the emulator keeps Temporal in memory too, so no run inherits workflows naming vanished tickets', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'glpi-bridge-dev-'));
+    const port = await freePort();
+    const { child, output, exited } = await runUntil(
+      ['dev', '--port', String(port), '--ui-port', String(await freePort())],
+      /Press Ctrl-C to stop/,
+      { DATA_DIR: dataDir },
+    );
+    try {
+      expect(output()).toMatch(/State: +in memory, as the emulator's/);
+      expect(existsSync(join(dataDir, 'temporal.db'))).toBe(false);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
     } finally {
       child.kill('SIGKILL');
     }

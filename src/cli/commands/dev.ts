@@ -42,7 +42,10 @@ export function stackOptions(command: Command, options: { persistOption?: boolea
       '10.0',
     );
   if (options.persistOption ?? true)
-    command.option('--no-persist', 'keep Temporal state in memory instead of DATA_DIR/temporal.db');
+    command.option(
+      '--no-persist',
+      'keep Temporal state in memory instead of DATA_DIR/temporal.db (always in memory with the emulator)',
+    );
   return command;
 }
 
@@ -66,6 +69,9 @@ export function devCommand(program: Command): void {
         `              App-Token ${stack.emulator.appToken}  user token ${stack.emulator.userToken}\n`,
       );
     } else out.write(`GLPI:         ${stack.glpi.url}\n`);
+    out.write(
+      `State:        ${stack.stateFile ?? (stack.emulator ? "in memory, as the emulator's (both start empty each run)" : 'in memory (--no-persist)')}\n`,
+    );
     out.write('Press Ctrl-C to stop.\n');
     await stack.running;
     out.write('Stopped.\n');
