@@ -45,7 +45,7 @@ import {
   runSync,
 } from '../tools/harness';
 import { sequentialBaseline } from './baseline';
-import { writeBenchmarksMarkdown, writeFormatted, type BenchResults, type SyncPhase } from './report';
+import { writeBenchmarksMarkdown, writeFormatted, type BenchResults, type SyncPhase } from '../tools/harness';
 
 const { values: args } = parseArgs({
   options: {

@@ -2,7 +2,7 @@
  * Faults the emulator can inject, for tests and benchmarks of the bridge's fault tolerance. Random
  * faults come from a seeded generator so that a failing run can be reproduced.
  */
-export type FaultKind = 'error5xx' | 'timeout' | 'dropAfterCommit';
+export type FaultKind = 'error5xx' | 'timeout' | 'dropAfterCommit' | 'throttle';
 
 export interface FaultOptions {
   /** Delay added to every request. @default 0 */
@@ -13,7 +13,14 @@ export interface FaultOptions {
   timeoutRate?: number;
   /** Fraction of write requests that are carried out, then the connection drops without an answer. */
   dropAfterCommitRate?: number;
-  /** Every Nth request invalidates all sessions first, as an expired PHP session would. @default off */
+  /**
+   * Fraction of requests refused before anything is done, as an overloaded GLPI or its proxy does: 429 and
+   * 503 in turn, with `Retry-After: retryAfterSeconds`. @default 0
+   */
+  throttleRate?: number;
+  /** The `Retry-After` of a throttled request, in seconds. @default 1 */
+  retryAfterSeconds?: number;
+  /** Every Nth request finds its session expired, as a PHP session at the end of its life would. @default off */
   sessionExpiryEvery?: number;
   /** How long a "timeout" holds the request before dropping it. @default 35000 */
   timeoutHoldMs?: number;
@@ -37,6 +44,7 @@ export class FaultInjector {
     error5xx: 0,
     timeout: 0,
     dropAfterCommit: 0,
+    throttle: 0,
     sessionExpiry: 0,
   };
 
@@ -51,6 +59,8 @@ export class FaultInjector {
       errorRate: 0,
       timeoutRate: 0,
       dropAfterCommitRate: 0,
+      throttleRate: 0,
+      retryAfterSeconds: 1,
       sessionExpiryEvery: 0,
       timeoutHoldMs: 35_000,
       seed: 1,
@@ -77,12 +87,15 @@ export class FaultInjector {
       this.scripted = this.scripted.filter((f) => f.left > 0);
       return this.count(scripted.kind);
     }
-    const { errorRate, timeoutRate, dropAfterCommitRate } = this.options;
-    if (errorRate + timeoutRate + dropAfterCommitRate === 0) return undefined;
+    const { errorRate, timeoutRate, throttleRate, dropAfterCommitRate } = this.options;
+    if (errorRate + timeoutRate + throttleRate + dropAfterCommitRate === 0) return undefined;
+    // One roll per request, whatever its fault: the same seed and the same requests give the same faults.
     const roll = this.random();
     if (roll < errorRate) return this.count('error5xx');
     if (roll < errorRate + timeoutRate) return this.count('timeout');
-    if (isWrite && roll < errorRate + timeoutRate + dropAfterCommitRate) return this.count('dropAfterCommit');
+    if (roll < errorRate + timeoutRate + throttleRate) return this.count('throttle');
+    if (isWrite && roll < errorRate + timeoutRate + throttleRate + dropAfterCommitRate)
+      return this.count('dropAfterCommit');
     return undefined;
   }
 

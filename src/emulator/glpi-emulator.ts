@@ -38,6 +38,9 @@ interface Session {
   activeEntities: Set<number>;
 }
 
+/** Milliseconds since the epoch, sub-millisecond, comparable with other processes' on this machine. */
+const epochMs = (): number => performance.timeOrigin + performance.now();
+
 class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -98,7 +101,10 @@ export class GlpiEmulator {
   readonly issuedSessionTokens = new Set<string>();
   private readonly sockets = new Set<Socket>();
   private server?: Server;
+  private listening?: { port: number; host: string };
   private baseUrl = 'http://127.0.0.1/apirest.php';
+  /** Outages so far (`refuseConnections` to `acceptConnections`), epoch ms; `end` unset while one lasts. */
+  readonly outages: { start: number; end?: number }[] = [];
   /** The server's local time, written as if it were UTC (how `glpiDate` formats it). */
   private readonly localNow: () => Date;
 
@@ -124,18 +130,72 @@ export class GlpiEmulator {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, host, resolve);
-    });
+    await this.listen(port, host);
     const address = this.server.address() as AddressInfo;
+    this.listening = { port: address.port, host };
     this.baseUrl = `http://${host}:${address.port}/apirest.php`;
     return this.baseUrl;
+  }
+
+  private listen(port: number, host: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const server = this.server!;
+      const failed = (err: Error) => reject(err);
+      server.once('error', failed);
+      server.listen(port, host, () => {
+        server.off('error', failed);
+        resolve();
+      });
+    });
   }
 
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Whether connections are accepted (false during an outage, and before `start`). */
+  get accepting(): boolean {
+    return this.server?.listening ?? false;
+  }
+
+  /**
+   * GLPI goes away: the listening socket is closed, so new connections are refused (ECONNREFUSED), and open
+   * connections are cut, requests in progress included. Data and sessions are kept. Resolves once nothing
+   * listens any more, with when that was (epoch ms).
+   */
+  async refuseConnections(): Promise<number> {
+    if (!this.server?.listening) throw new Error('the emulator is not accepting connections');
+    const closed = new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+    const start = epochMs();
+    this.outages.push({ start });
+    return start;
+  }
+
+  /**
+   * GLPI is back, on the same port and URL. Resolves once it listens again, with when that was (epoch ms).
+   * Should another socket hold the port meanwhile (an outgoing connection given it as its local port), it
+   * tries again for up to `patienceMs`.
+   */
+  async acceptConnections(patienceMs = 10_000): Promise<number> {
+    if (!this.server || !this.listening) throw new Error('the emulator was never started');
+    if (this.server.listening) throw new Error('the emulator is already accepting connections');
+    const deadline = Date.now() + patienceMs;
+    for (;;) {
+      try {
+        await this.listen(this.listening.port, this.listening.host);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const end = epochMs();
+    const outage = this.outages.at(-1);
+    if (outage && outage.end === undefined) outage.end = end;
+    return end;
   }
 
   /** Ends every session, as PHP's session GC would. */
@@ -173,8 +233,10 @@ export class GlpiEmulator {
     const { latencyMs, sessionExpiryEvery, timeoutHoldMs } = this.faults.options;
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     if (sessionExpiryEvery > 0 && this.counters.total % sessionExpiryEvery === 0) {
-      this.faults.injected.sessionExpiry += 1;
-      this.expireSessions();
+      // The session that sent it reaches the end of its life, as a PHP session does on its own: ending every
+      // session at once would turn each expiry into a storm of logins by every worker, which GLPI never does.
+      const token = this.header(req, 'Session-Token') ?? url.searchParams.get('session_token') ?? undefined;
+      if (token !== undefined && this.sessions.delete(token)) this.faults.injected.sessionExpiry += 1;
     }
     const fault = this.faults.pick(`${method} ${path}`, isWrite);
     if (fault === 'error5xx') {
@@ -183,6 +245,17 @@ export class GlpiEmulator {
     }
     if (fault === 'timeout') {
       setTimeout(() => req.socket.destroy(), timeoutHoldMs).unref();
+      return;
+    }
+    if (fault === 'throttle') {
+      // 429 (rate limited) and 503 (overloaded, in maintenance) in turn, both saying when to come back.
+      const status = this.faults.injected.throttle % 2 === 1 ? 503 : 429;
+      res
+        .writeHead(status, {
+          'Content-Type': 'text/html',
+          'Retry-After': String(this.faults.options.retryAfterSeconds),
+        })
+        .end(status === 429 ? '<h1>429 Too Many Requests</h1>' : '<h1>503 Service Unavailable</h1>');
       return;
     }
 

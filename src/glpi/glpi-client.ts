@@ -94,6 +94,11 @@ export interface AddResult {
 type Query = Record<string, unknown>;
 
 const SESSION_INVALID = 'ERROR_SESSION_TOKEN_INVALID';
+/** New sessions one call may open when GLPI says its session ended, before it gives up. */
+const SESSION_RENEWALS = 3;
+
+/** Requests in flight at once per client (GLPI's PHP workers are few; more would only queue there). */
+const MAX_SOCKETS = 16;
 
 /** Requests that change nothing on a second try (their only writes are to the session itself). */
 const IDEMPOTENT_POSTS = new Set(['changeActiveEntities']);
@@ -103,7 +108,9 @@ const IDEMPOTENT_POSTS = new Set(['changeActiveEntities']);
  * and careful with secrets: tokens travel only in headers and never appear in errors or logs.
  *
  * A client keeps one GLPI session and shares it between concurrent callers; when GLPI reports the
- * session expired it logs in again (once, for all callers) and retries the call once.
+ * session expired it logs in again (once, for all callers) and retries the call (a few times at most).
+ * At most `maxSockets` requests are in flight; the others wait their turn before their timeout starts, so
+ * that a burst of calls is not reported as a slow GLPI.
  */
 export class GlpiClient {
   private readonly http: AxiosInstance;
@@ -111,10 +118,12 @@ export class GlpiClient {
   private loggingIn?: Promise<string>;
   private activeEntity?: { id: number; recursive: boolean };
   private versionInfo?: Promise<GlpiVersion>;
+  private inFlight = 0;
+  private readonly queued: (() => void)[] = [];
 
   constructor(private readonly options: GlpiClientOptions) {
     const base = options.url.replace(/\/+$/, '');
-    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? MAX_SOCKETS };
     this.http = axios.create({
       baseURL: base,
       timeout: options.timeoutMs ?? 30_000,
@@ -412,13 +421,16 @@ export class GlpiClient {
     options: { query?: Query; body?: unknown },
     acceptedErrors: number[] = [],
   ): Promise<{ status: number; data: unknown; headers: AxiosResponse['headers'] }> {
-    const token = await this.session();
-    try {
-      return await this.exchange(method, path, { ...options, token }, acceptedErrors);
-    } catch (err) {
-      if (!(err instanceof GlpiError && err.code === SESSION_INVALID)) throw err;
-      const fresh = await this.session(token);
-      return this.exchange(method, path, { ...options, token: fresh }, acceptedErrors);
+    let token = await this.session();
+    for (let renewals = 0; ; renewals++) {
+      try {
+        return await this.exchange(method, path, { ...options, token }, acceptedErrors);
+      } catch (err) {
+        // A session can end again while many calls share it; a GLPI that refuses every new one is an error.
+        if (!(err instanceof GlpiError && err.code === SESSION_INVALID) || renewals >= SESSION_RENEWALS)
+          throw err;
+        token = await this.session(token);
+      }
     }
   }
 
@@ -474,7 +486,12 @@ export class GlpiClient {
     let delay = this.options.retry?.initialDelayMs ?? 250;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.send(method, path, options, acceptedErrors);
+        await this.turn();
+        try {
+          return await this.send(method, path, options, acceptedErrors);
+        } finally {
+          this.done();
+        }
       } catch (err) {
         if (attempt >= attempts || !transient(err)) throw err;
         const jittered = Math.round(delay * (0.5 + Math.random()));
@@ -490,6 +507,22 @@ export class GlpiClient {
         delay *= 2;
       }
     }
+  }
+
+  /** Waits for a free request slot: the request's timeout counts from when it is sent, not queued. */
+  private turn(): Promise<void> {
+    if (this.inFlight < (this.options.maxSockets ?? MAX_SOCKETS)) {
+      this.inFlight += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.queued.push(resolve));
+  }
+
+  /** Hands the slot to the next request waiting, if any. */
+  private done(): void {
+    const next = this.queued.shift();
+    if (next) next();
+    else this.inFlight -= 1;
   }
 
   /** One HTTP exchange. Errors become typed GlpiErrors that carry no secret. */

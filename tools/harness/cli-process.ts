@@ -19,6 +19,8 @@ export interface CliProcess {
   exited: Promise<string>;
   /** Sends `signal` (default SIGTERM), waits for the exit, SIGKILL after `graceMs`. */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+  /** Its Prometheus endpoint, for a worker that has one. */
+  metricsUrl?: string;
 }
 
 /** Variables of the parent that would configure the child behind the harness's back. */
@@ -120,6 +122,7 @@ export interface WorkerProcessOptions {
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<CliProcess> {
   const logLevel = options.logLevel ?? 'info';
   const listeners: ((line: string) => void)[] = [];
+  const metricsPort = options.env?.METRICS_PORT ?? String(await freePort());
   const proc = spawnCli(
     ['worker'],
     {
@@ -132,8 +135,8 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       ...(options.glpi.password ? { GLPI_PASSWORD: options.glpi.password } : {}),
       DATA_DIR: options.dataDir,
       LOG_LEVEL: logLevel,
-      METRICS_PORT: String(await freePort()),
       ...options.env,
+      METRICS_PORT: metricsPort,
     },
     { onLine: (line) => listeners.forEach((l) => l(line)) },
   );
@@ -146,6 +149,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       120_000,
     );
   }
+  if (metricsPort !== '0') proc.metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   return proc;
 }
 

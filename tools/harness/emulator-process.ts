@@ -12,6 +12,9 @@
  *   POST /watch         {name, itemtype}              records when each new row of that itemtype is made
  *   POST /created       {name, itemtype}              → [{id, at}] (at: epoch ms, sub-millisecond)
  *   POST /session-tokens {name}                       → every session token issued
+ *   POST /outage-start  {name}                        → {at}: connections refused from then (epoch ms)
+ *   POST /outage-end    {name}                        → {at}: accepted again, same port, from then
+ *   POST /outages       {name}                        → [{start, end?}] (epoch ms)
  *   POST /exit
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -102,6 +105,9 @@ const ops: Record<string, (body: Body) => unknown> = {
   },
   created: (body) => watches.get(String(body.name))?.get(String(body.itemtype)) ?? [],
   'session-tokens': (body) => [...get(body.name).issuedSessionTokens],
+  'outage-start': async (body) => ({ at: await get(body.name).refuseConnections() }),
+  'outage-end': async (body) => ({ at: await get(body.name).acceptConnections() }),
+  outages: (body) => get(body.name).outages,
   exit: () => {
     setImmediate(() => process.exit(0));
     return {};

@@ -32,6 +32,12 @@ export interface EmulatorInstance {
   created(itemtype: string): Promise<{ id: number; at: number }[]>;
   /** Every GLPI session token the emulator issued: none may appear in a workflow history. */
   sessionTokens(): Promise<string[]>;
+  /**
+   * GLPI goes away: connections to its port are refused (open ones are cut) until `outageEnd`, which listens
+   * again on the same port. Each resolves with when it took effect (epoch ms, the emulator's clock).
+   */
+  outageStart(): Promise<number>;
+  outageEnd(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -92,6 +98,8 @@ export class EmulatorProcess {
       watch: async (itemtype) => void (await call('watch', { itemtype })),
       created: (itemtype) => call<{ id: number; at: number }[]>('created', { itemtype }),
       sessionTokens: () => call<string[]>('session-tokens'),
+      outageStart: async () => (await call<{ at: number }>('outage-start')).at,
+      outageEnd: async () => (await call<{ at: number }>('outage-end')).at,
       stop: async () => void (await call('stop')),
     };
   }

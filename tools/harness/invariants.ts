@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Row } from '../../src/emulator/itemtypes';
-import { inventoryMarkerPrefix } from '../../src/glpi/markers';
+import { inventoryMarkerPrefix, markedHostIds } from '../../src/glpi/markers';
 
 /** One invariant and whether it holds. */
 export interface Check {
@@ -39,6 +39,79 @@ export function ofSource(rows: InventoryRows, source: string) {
     (l) => l.itemtype === 'Computer' && computerIds.has(Number(l.items_id)),
   );
   return { computers, contracts, links, osLinks };
+}
+
+/** How many of a kind of object were expected, found, found more than once, and not found. */
+export interface Tally {
+  what: string;
+  expected: number;
+  found: number;
+  /** Keys (hosts, problems, tickets) with more than one. */
+  duplicated: number;
+  /** Keys with none. */
+  lost: number;
+}
+
+/** The tally of `rows` grouped by `key`, against the keys that must each have exactly one. */
+export function tally(what: string, expectedKeys: string[], rows: Row[], key: (r: Row) => string): Tally {
+  const per = new Map<string, number>();
+  for (const r of rows) per.set(key(r), (per.get(key(r)) ?? 0) + 1);
+  return {
+    what,
+    expected: expectedKeys.length,
+    found: rows.length,
+    duplicated: [...per.values()].filter((n) => n > 1).length,
+    lost: expectedKeys.filter((k) => !per.has(k)).length,
+  };
+}
+
+/**
+ * Each host of `source` (its id in `hostIds`) has exactly one computer, OS link, contract and contract link:
+ * duplicates and losses counted separately.
+ */
+export function inventoryTallies(rows: InventoryRows, source: string, hostIds: string[]): Tally[] {
+  const { computers, contracts, links, osLinks } = ofSource(rows, source);
+  const hostOf = (comment: unknown) => markedHostIds(String(comment ?? ''), source)[0] ?? '';
+  const hostOfComputer = new Map(computers.map((c) => [Number(c.id), hostOf(c.comment)]));
+  const byComputer = (r: Row) => hostOfComputer.get(Number(r.items_id)) ?? '';
+  return [
+    tally('computers', hostIds, computers, (r) => hostOf(r.comment)),
+    tally('OS links', hostIds, osLinks, byComputer),
+    tally('contracts', hostIds, contracts, (r) => hostOf(r.comment)),
+    tally('contract links', hostIds, links, byComputer),
+  ];
+}
+
+/**
+ * The sync's report tells the truth about each host: every host reported `created` (a fresh GLPI), with the
+ * ids of the computer and the contract that carry its marker, also when a try that created them was cut off.
+ */
+export function attributionCheck(
+  items: { id: string; outcome: string; computerId?: number | null; contractId?: number | null }[],
+  rows: InventoryRows,
+  source: string,
+): Check {
+  const { computers, contracts } = ofSource(rows, source);
+  const idOf = (list: Row[]) => {
+    const m = new Map<string, number>();
+    for (const r of list) for (const h of markedHostIds(String(r.comment ?? ''), source)) m.set(h, Number(r.id));
+    return m;
+  };
+  const computerOf = idOf(computers);
+  const contractOf = idOf(contracts);
+  const wrong = items.filter(
+    (i) =>
+      i.outcome !== 'created' ||
+      i.computerId !== computerOf.get(i.id) ||
+      i.contractId !== contractOf.get(i.id),
+  );
+  const outcomes: Record<string, number> = {};
+  for (const i of items) outcomes[i.outcome] = (outcomes[i.outcome] ?? 0) + 1;
+  return {
+    what: 'per-host report: every host reported created, with its own computer and contract',
+    ok: wrong.length === 0 && items.length > 0,
+    detail: `${JSON.stringify(outcomes)}; ${wrong.length} misreported${wrong.length ? ` (first: ${JSON.stringify(wrong[0])})` : ''}`,
+  };
 }
 
 /**
@@ -103,11 +176,22 @@ export interface HistoryScan {
   events: number;
 }
 
+/** One history as `scanHistories` reads it, for a caller that wants more of it. */
+export type HistoryVisitor = (
+  workflowId: string,
+  events: NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>,
+) => void;
+
 /**
  * Reads every workflow history matching `query` (all by default) and looks for each secret (GLPI tokens,
- * passwords, session tokens) in its payloads, decoded.
+ * passwords, session tokens) in its payloads, decoded. `visit` sees each history's events.
  */
-export async function scanHistories(client: Client, secrets: string[], query?: string): Promise<HistoryScan> {
+export async function scanHistories(
+  client: Client,
+  secrets: string[],
+  query?: string,
+  visit?: HistoryVisitor,
+): Promise<HistoryScan> {
   const scan: HistoryScan = { histories: 0, leaks: 0, activityRetries: 0, events: 0 };
   const wanted = secrets.filter((s) => s.length >= 8);
   for await (const execution of client.workflow.list(query ? { query } : undefined)) {
@@ -121,6 +205,7 @@ export async function scanHistories(client: Client, secrets: string[], query?: s
       scan.events += 1;
       scan.activityRetries += Math.max(0, (e.activityTaskStartedEventAttributes?.attempt ?? 1) - 1);
     }
+    visit?.(execution.workflowId, history.events ?? []);
   }
   return scan;
 }

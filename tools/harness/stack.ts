@@ -16,6 +16,8 @@ export interface StackOptions {
   dbFile?: string;
   /** The emulated GLPI the worker talks to. */
   emulator?: GlpiEmulatorOptions;
+  /** Its port. @default a free one (`freeStablePort()` for a GLPI that will go away and come back) */
+  emulatorPort?: number;
   /** Login and password the worker also gets (GLPI_USERNAME / GLPI_PASSWORD). */
   login?: { username: string; password: string };
   /** Worker variables (GLPI_TIMEOUT_MS, SYNC_RETRY_*, TICKET_*, …) and log level. */
@@ -65,7 +67,7 @@ export class Stack {
       EmulatorProcess.start(),
     ]);
     try {
-      const glpi = await emulators.create('glpi', options.emulator ?? {});
+      const glpi = await emulators.create('glpi', options.emulator ?? {}, options.emulatorPort ?? 0);
       const connection = await Connection.connect({ address: server.address });
       const client = new Client({ connection, namespace: 'default' });
       const stack = new Stack(server, port, connection, client, emulators, glpi, dataDir, options);

@@ -1,14 +1,16 @@
 /**
  * BENCHMARKS.md, generated from the results files: bench/results/latest.json (`npm run bench`),
  * bench/results/items-10000.json (`npm run bench -- --items 10000 …`), bench/results/before.json (the figures
- * before the rework) and bench/results/faults.json (`npm run test:faults`). Text below the KEPT line of
- * BENCHMARKS.md is written by hand and kept. `npm run bench -- --report-only` regenerates the file alone.
+ * before the rework) and bench/results/faults-<seed>.json (each run of `npm run test:faults`). Text below the
+ * KEPT line of BENCHMARKS.md is written by hand and kept. `npm run bench -- --report-only` regenerates the
+ * file alone; the fault suite regenerates it after each run.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SyncProgress } from '../src/workflows/sync-inventory';
-import type { Check, PhaseFigures } from '../tools/harness';
-import { ROOT } from '../tools/harness';
+import type { SyncProgress } from '../../src/workflows/sync-inventory';
+import type { Check, Tally } from './invariants';
+import type { PhaseFigures } from './proc-stats';
+import { ROOT } from './root';
 
 export interface SyncPhase {
   label: string;
@@ -101,17 +103,64 @@ interface Before {
   };
 }
 
-interface Faults {
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** One run of `npm run test:faults`: bench/results/faults-<seed>.json. */
+export interface FaultRun {
+  seed: number;
   command: string;
   date: string;
-  items: number;
-  alerts: number;
-  problems: number;
-  seconds: number;
-  faultsInjected: Record<string, number>;
-  disruptions: string[];
-  activityRetries: number;
-  glpiRequests: number;
+  passed: boolean;
+  /** The whole run, the suite before the fuzz, and the receiver fuzz. */
+  seconds: { total: number; suite: number; fuzz?: number };
+  machine: { cpus: number; cpu: string };
+  load: { items: number; problems: number; alerts: number; resends: number };
+  faults: {
+    /** The emulator's random faults (drawn from the run's seed) and what they came to. */
+    settings: Record<string, number>;
+    injected: Record<string, number>;
+    glpiRequests: number;
+    /** Idempotent GLPI requests the worker's client retried (its metrics, every worker process of the run). */
+    clientRetries?: number;
+    /** Activity attempts beyond the first, in every history. */
+    activityRetries: number;
+  };
+  /** What was disrupted, and when (seconds from the start, and how far the sync was). */
+  disruptions: { what: string; atSeconds: number; detail: string }[];
+  /** The worker's retry settings, and the waits of the suite derived from them (seconds). */
+  policy: Record<string, string>;
+  waits: Record<string, number>;
+  /** Each kind of object: expected, found, duplicated, lost. */
+  exactlyOnce: Tally[];
+  duplicates: number;
+  lost: number;
+  /** Alert accepted (signal-with-start answered) → ticket created in GLPI (the emulator's clock). */
+  latencyMs: {
+    /** Problems that GLPI's outage did not hold up. */
+    underFaults: LatencySummary;
+    /** Every problem. */
+    all: LatencySummary;
+  };
+  outage: {
+    seconds: number;
+    /** From the start of the run. */
+    startedAtSeconds: number;
+    /** Problems whose first alert was accepted while GLPI refused connections. */
+    alertsDuring: number;
+    /** Problems of the outage's alert wave without a ticket when GLPI came back. */
+    pendingAtEnd: number;
+    /** From GLPI back to the last of those tickets opening. */
+    recoverySeconds: number;
+    requiredSeconds: number;
+  };
+  /** Tickets whose opening waited for the try the killed worker was running to time out. */
+  ticketsHeldByWorkerKill: number;
+  fuzz?: { cases: number; passed: boolean; seconds: number };
   checks: Check[];
 }
 
@@ -273,7 +322,7 @@ export function renderBenchmarks(sources: ReportSources = {}): string {
   const before = read<Before>(join(RESULTS_DIR, 'before.json'));
   const after = readResults(sources.latest ?? join(RESULTS_DIR, 'latest.json'));
   const big = readResults(sources.big ?? join(RESULTS_DIR, 'items-10000.json'));
-  const faults = read<Faults>(join(RESULTS_DIR, 'faults.json'));
+  const faultRuns = readFaultRuns();
   const lines: string[] = ['# Benchmarks', ''];
   if (after) {
     const m = after.machine;
@@ -411,25 +460,84 @@ export function renderBenchmarks(sources: ReportSources = {}): string {
       '',
     );
   }
-  if (faults) {
-    lines.push(
-      '## Fault suite',
-      '',
-      `Produced by \`${faults.command}\` on ${faults.date} (${faults.seconds} s): ${faults.items} items and ${faults.alerts} alerts over ${faults.problems} problems while the emulator injected ${Object.entries(
-        faults.faultsInjected,
-      )
-        .map(([k, v]) => `${v} ${k}`)
-        .join(
-          ', ',
-        )} faults, with ${faults.disruptions.join('; ')}. ${faults.activityRetries} activity retries recorded in histories; ${faults.glpiRequests} GLPI requests.`,
-      '',
-      row(['check', 'result', 'detail']),
-      row(['---', '---', '---']),
-      ...faults.checks.map((c) => row([c.what, c.ok ? 'ok' : '**FAIL**', c.detail])),
-      '',
-    );
-  }
+  if (faultRuns.length) lines.push(...faultSection(faultRuns));
   return lines.join('\n');
+}
+
+/** Every run of the fault suite, oldest first (bench/results/faults-<seed>.json). */
+export function readFaultRuns(dir = RESULTS_DIR): FaultRun[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /^faults-\d+\.json$/.test(f))
+    .map((f) => read<FaultRun>(join(dir, f)))
+    .filter((r): r is FaultRun => r !== undefined && typeof r.seed === 'number')
+    .sort((a, b) => a.date.localeCompare(b.date));
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+function faultSection(runs: FaultRun[]): string[] {
+  const last = runs.at(-1)!;
+  const kinds = last.exactlyOnce.map((t) => t.what).join(', ');
+  const out = [
+    '## Fault suite',
+    '',
+    `\`npm run test:faults\` (\`-- --seed N\` reruns a run: the seed draws every injected fault: the emulator's random faults, where in the sync the worker is killed and the Temporal dev server restarted, when GLPI's outage begins). A run syncs ${last.load.items} hosts and sends ${last.load.alerts} alerts over ${last.load.problems} problems (each fires, repeats, is updated, resolves) while the emulator answers ${Object.entries(
+      last.faults.settings,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(
+        ', ',
+      )}; ${last.disruptions.map((d) => d.what).join('; ')}. Then it checks that each of ${kinds} exists exactly once, that the sync reports each host it created as created, and that no workflow history holds a GLPI secret, and ends with the receiver fuzz (${last.fuzz?.cases ?? 5000} payloads). Its waits derive from the worker's retry settings (${Object.entries(
+      last.policy,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(
+        ', ',
+      )}). Latency: from Temporal accepting a problem's first alert to its ticket's creation in GLPI; "under faults" leaves out the problems GLPI's outage held up. Recovery: from GLPI accepting connections again to the last ticket pending then opening; required ≤ ${last.outage.requiredSeconds} s.`,
+    '',
+    row([
+      'date',
+      'seed',
+      'command',
+      'result',
+      'duplicates',
+      'lost',
+      'alert → ticket under faults: p50 / p99 / max',
+      'recovery after the outage (tickets pending)',
+      'tickets held by the worker kill',
+      'duration (suite + fuzz)',
+    ]),
+    row(Array.from({ length: 10 }, () => '---')),
+    ...runs.map((r) =>
+      row([
+        r.date,
+        r.seed,
+        `\`${r.command}\``,
+        r.passed ? 'passed' : '**FAILED**',
+        r.duplicates,
+        r.lost,
+        `${seconds(r.latencyMs.underFaults.p50)} / ${seconds(r.latencyMs.underFaults.p99)} / ${seconds(r.latencyMs.underFaults.max)} (${r.latencyMs.underFaults.count} tickets)`,
+        `${r.outage.recoverySeconds} s (${r.outage.pendingAtEnd})`,
+        r.ticketsHeldByWorkerKill,
+        `${r.seconds.total} s (${r.seconds.suite} + ${r.seconds.fuzz ?? '–'})`,
+      ]),
+    ),
+    '',
+    `Last run (seed ${last.seed}, ${last.date}): ${Object.entries(last.faults.injected)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')} faults over ${last.faults.glpiRequests} GLPI requests; ${last.faults.clientRetries ?? '–'} requests retried inside the GLPI client, ${last.faults.activityRetries} activity retries; ${last.disruptions.map((d) => `${d.what} at ${d.atSeconds} s (${d.detail})`).join('; ')}.`,
+    '',
+    row(['what', 'expected', 'found', 'duplicated', 'lost']),
+    row(['---', '---', '---', '---', '---']),
+    ...last.exactlyOnce.map((t) => row([t.what, t.expected, t.found, t.duplicated, t.lost])),
+    '',
+    row(['check', 'result', 'detail']),
+    row(['---', '---', '---']),
+    ...last.checks.map((c) => row([c.what, c.ok ? 'ok' : '**FAIL**', c.detail])),
+    '',
+  ];
+  return out;
 }
 
 /** Writes a file formatted as `prettier --check` (part of `npm run lint`) wants it. */
