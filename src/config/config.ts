@@ -152,7 +152,12 @@ export const envSchema = z.object({
       return parsed.data;
     }),
   TICKET_TITLE_TEMPLATE: z.string().min(1).default(DEFAULT_TICKET_POLICY.titleTemplate),
-  TICKET_CONTENT_TEMPLATE: z.string().min(1).default(DEFAULT_TICKET_POLICY.contentTemplate),
+  // `\n` is a line break, as the README says: an env file or a compose file passes it as two characters.
+  TICKET_CONTENT_TEMPLATE: z
+    .string()
+    .min(1)
+    .default(DEFAULT_TICKET_POLICY.contentTemplate)
+    .transform((v) => v.replace(/\\n/g, '\n')),
   OUTBOUND_WEBHOOK_URL: httpUrl('set it to the URL that receives ticket status changes'),
   OUTBOUND_WEBHOOK_TOKEN: optionalText,
 });

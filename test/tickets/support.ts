@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AlertEvent } from '../../src/alerts/alert-event';
 import { DEFAULT_TICKET_POLICY, type TicketPolicy } from '../../src/alerts/ticket-policy';
+import { loadConfig } from '../../src/config/config';
 import { deliverAlerts } from '../../src/delivery/deliver-alerts';
 import type { GlpiEmulator } from '../../src/emulator/glpi-emulator';
 import type { Row } from '../../src/emulator/itemtypes';
+import { createWorker } from '../../src/worker/create-worker';
 import { ticketStateQuery, type TicketState } from '../../src/workflows/ticket-lifecycle';
 import { startWorkerOn, testSettings, type testTemporal } from '../support/temporal';
 
@@ -61,6 +63,45 @@ export function startTicketWorker(
   return startWorkerOn(env, emulator, testSettings({ glpiEntity, tickets: testPolicy(policy) }));
 }
 
+/** The environment of a test worker: the variables of `testPolicy`'s short timers and fast retries. */
+export const TEST_TICKET_VARIABLES: Record<string, string> = {
+  TICKET_REOPEN_WINDOW_SECONDS: '2',
+  TICKET_SYNC_INTERVAL_SECONDS: '30',
+  TICKET_RETRY_MAX_INTERVAL_SECONDS: '0.5',
+};
+
+/**
+ * Starts the emulator and a worker configured as an operator would: from environment variables (the test
+ * timers of `TEST_TICKET_VARIABLES`, then `variables`), read by `loadConfig` like `glpi-bridge worker` does,
+ * including what stays out of the settings (OUTBOUND_WEBHOOK_TOKEN).
+ */
+export async function startWorkerFromEnv(
+  env: Env,
+  emulator: GlpiEmulator,
+  variables: Record<string, string> = {},
+): Promise<{ stop: () => Promise<void> }> {
+  const config = loadConfig({ ...TEST_TICKET_VARIABLES, ...variables });
+  await emulator.start();
+  const { worker, close } = await createWorker({
+    connection: env.connection,
+    namespace: 'default',
+    taskQueue: env.taskQueue,
+    glpi: { url: emulator.url, appToken: emulator.appToken, userToken: emulator.userToken },
+    settings: testSettings({ glpiEntity: config.settings.glpiEntity, tickets: config.settings.tickets }),
+    outboundToken: config.outboundToken,
+    workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
+  });
+  const running = worker.run();
+  return {
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await close();
+      await emulator.stop();
+    },
+  };
+}
+
 export function alerts(env: Env, source: string) {
   const alert = (key: string, overrides: Partial<AlertEvent> = {}): AlertEvent => ({
     source,
@@ -113,17 +154,20 @@ export function glpiRows(emulator: GlpiEmulator) {
   };
 }
 
-/** An outbound-webhook receiver. */
+/** An outbound-webhook receiver: the bodies it received, and each request's headers (same order). */
 export async function webhookServer(): Promise<{
   url: string;
   received: Record<string, unknown>[];
+  headers: IncomingHttpHeaders[];
   close: () => void;
 }> {
   const received: Record<string, unknown>[] = [];
+  const headers: IncomingHttpHeaders[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
+      headers.push(req.headers);
       received.push(JSON.parse(body) as Record<string, unknown>);
       res.end('ok');
     });
@@ -132,6 +176,7 @@ export async function webhookServer(): Promise<{
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     received,
+    headers,
     close: () => server.close(),
   };
 }

@@ -1,9 +1,11 @@
+import { Runtime } from '@temporalio/worker';
 import { GlpiEmulator } from '../../src/emulator/glpi-emulator';
 import type { Row } from '../../src/emulator/itemtypes';
 import { PROFILE_NAMES, type ProfileName } from '../../src/emulator/profiles';
 import { inventoryMarker } from '../../src/glpi/markers';
+import { glpiText } from '../../src/glpi/text';
 import { testTemporal, uniqueId } from '../support/temporal';
-import { alerts, glpiRows, ownQueue, startTicketWorker, type Env } from './support';
+import { alerts, anyone, eventually, glpiRows, ownQueue, startTicketWorker, type Env } from './support';
 
 describe.each(PROFILE_NAMES.map((p) => [p]))(
   'which computer and entity a ticket gets, on GLPI %s',
@@ -51,6 +53,8 @@ describe.each(PROFILE_NAMES.map((p) => [p]))(
       // Same name, nothing tells them apart.
       const web5 = [pc('web-5', paris), pc('web-5', lyon)];
       ({ stop } = await startTicketWorker(env, emulator));
+      // The worker logs each ambiguous host with a running count: the runtime's logger receives it.
+      const warn = jest.spyOn(Runtime.instance().logger, 'warn');
 
       const a = alerts(env, source);
       await a.send([
@@ -87,6 +91,27 @@ describe.each(PROFILE_NAMES.map((p) => [p]))(
       // Candidates in two entities: the ticket goes to the bridge's sub-entity, not to the root.
       const sub = emulator.rows('Entity').find((e) => e.name === 'Supervision')!;
       expect(ticket.entities_id).toBe(sub.id);
+
+      // A second ambiguous alert: the count in the worker's log goes up by one (and only ambiguous ones count).
+      await a.fire('ambiguous-again', { host: { name: 'web-5' } });
+      await a.until('ambiguous-again', (st) => st.phase === 'open');
+      const logged = warn.mock.calls
+        .filter(([message]) => message.startsWith('alert host matches several computers'))
+        .map(([, meta]) => meta as Record<string, unknown>);
+      warn.mockRestore();
+      expect(logged).toHaveLength(2);
+      const first = Number(logged[0]!.ambiguousHostsSinceStart);
+      expect(first).toBeGreaterThanOrEqual(1);
+      expect(logged).toEqual(
+        ['ambiguous', 'ambiguous-again'].map((key, i) =>
+          expect.objectContaining({
+            alertKey: `${source}/${key}`,
+            host: 'web-5',
+            computerIds: web5.map((c) => c.id),
+            ambiguousHostsSinceStart: first + i,
+          }),
+        ),
+      );
     });
 
     it("puts a ticket whose host matches no computer in the bridge's sub-entity (created when missing), or the configured one; the root only when configured", async () => {
@@ -133,6 +158,69 @@ describe.each(PROFILE_NAMES.map((p) => [p]))(
       expect(missing.state.warnings).toEqual([
         expect.stringContaining("the entity 'NOC > Nowhere' does not exist"),
       ]);
+    });
+  },
+);
+
+describe.each([['9.1'], ['10.0']] as const)(
+  'a host name with quotes, markup, an accent and LIKE wildcards, on GLPI %s',
+  (profile: ProfileName) => {
+    let base: Env;
+    beforeAll(async () => {
+      base = await testTemporal();
+    });
+    afterAll(() => base.close());
+
+    it('opens its ticket exactly once, linked to that computer only, and finds it again', async () => {
+      const env = ownQueue(base);
+      const emulator = new GlpiEmulator({ profile });
+      const glpi = glpiRows(emulator);
+      const host = `O'Brien "db" & <x> é_%`;
+      // Stored as GLPI stores what people type (encoded per version). Each other computer's name matches the
+      // host's under GLPI's LIKE (the bridge's search value has `%` for each special character, and MySQL's
+      // collation ignores accents); only the exact comparison tells them apart.
+      const computer = (name: string) =>
+        emulator.db.add('Computer', { name, entities_id: 0 }, anyone(emulator), 0);
+      const right = computer(host);
+      for (const name of [
+        `O'Brien "db" & <x> e_%`,
+        `OXBrien "db" & <x> é_%`,
+        `O'Brien "db" & <x> éy%`,
+        `O'Brien "db" & <x> é_`,
+        `O'Brien "db" & <x> é_%-2`,
+      ])
+        computer(name);
+      const worker = await startTicketWorker(env, emulator);
+      try {
+        const a = alerts(env, uniqueId('quotes'));
+        const key = `${host}!cpu`; // Nagios keys a problem by host and service
+        // The answer to the ticket's creation is lost: the retry must find the ticket it created.
+        emulator.faults.script({ kind: 'dropAfterCommit', match: /^POST Ticket$/ });
+        await a.fire(key, { host: { name: host } });
+        const opened = await a.until(key, (s) => s.phase === 'open');
+        expect(emulator.faults.injected.dropAfterCommit).toBe(1);
+        // The sender delivers it again, then a change: the same ticket, a follow-up.
+        await a.fire(key, { host: { name: host } });
+        await a.fire(key, { host: { name: host }, summary: 'CPU above 99%' });
+        const state = await a.until(key, (s) => s.counts.events === 3);
+        await eventually(
+          () => glpi.followups(opened.ticketId!),
+          (f) => f.length === 1,
+        );
+        expect(glpi.tickets()).toHaveLength(1);
+        const [ticket] = glpi.tickets();
+        expect(glpiText(ticket!.name)).toBe(`[CRITICAL] ${host}: CPU above 95%`);
+        expect(glpi.links(ticket!.id).map((l) => l.items_id)).toEqual([right.id]);
+        expect(state).toMatchObject({
+          ticketId: ticket!.id,
+          computerIds: [right.id],
+          counts: { coalesced: 1, followups: 1 },
+          warnings: [],
+        });
+        expect(state.lastEvents[0]!.action).toBe(`opened ticket ${ticket!.id} (created by an earlier try)`);
+      } finally {
+        await worker.stop();
+      }
     });
   },
 );

@@ -298,6 +298,26 @@ describe('ticket lifecycle, independent of the GLPI version', () => {
     expect(state.ticketId).toBe(emulator.rows('Ticket')[0]!.id);
   });
 
+  it('reads the status back every sync interval: glpiStatus.seenAt moves forward with each read, and a change people made shows', async () => {
+    ({ stop } = await startTicketWorker(env, emulator, { syncIntervalSeconds: 1 }));
+    await a.fire('seen');
+    const { ticketId, openedAt } = await a.until('seen', (s) => s.phase === 'open');
+    const seenAt = (s: TicketState) => Date.parse(s.glpiStatus!.seenAt);
+    const first = await a.until('seen', (s) => s.glpiStatus !== undefined);
+    expect(first.glpiStatus).toEqual({ status: 1, name: 'new', seenAt: expect.any(String) });
+    // The first back-sync comes one interval after the opening, the next one interval after it.
+    expect(seenAt(first) - Date.parse(openedAt!)).toBeGreaterThanOrEqual(1_000);
+    const second = await a.until('seen', (s) => seenAt(s) > seenAt(first));
+    expect(second.glpiStatus).toMatchObject({ status: 1, name: 'new' });
+    expect(seenAt(second) - seenAt(first)).toBeGreaterThanOrEqual(1_000);
+    expect(seenAt(second)).toBeLessThanOrEqual(Date.now());
+    emulator.db.update('Ticket', ticketId!, { status: 2 }, anyone(emulator));
+    const assigned = await a.until('seen', (s) => s.glpiStatus?.status === 2);
+    expect(assigned.glpiStatus!.name).toBe('assigned');
+    expect(seenAt(assigned)).toBeGreaterThan(seenAt(second));
+    expect(assigned.phase).toBe('open');
+  });
+
   it('costs few history events per repeated alert: no timer per notification, no activity for an identical repeat', async () => {
     ({ stop } = await startTicketWorker(env, emulator, { syncIntervalSeconds: 3600 }));
     await a.fire('cost');
