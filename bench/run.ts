@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ticketWorkflowId } from '../src/alerts/alert-event';
 import type { ProfileName } from '../src/emulator/profiles';
-import { ticketMarker } from '../src/glpi/markers';
+import { ticketMarker, ticketMarkerKeyPartIn } from '../src/glpi/markers';
 import type { InventoryItem } from '../src/inventory/inventory-schema';
 import { WORKFLOW_BUNDLE_PATH, staleReason } from '../src/worker/workflow-bundle';
 import {
@@ -479,7 +479,7 @@ async function ticketKeys(
   const byDigest = new Map(digests.map((d, k) => [d, k]));
   for (const t of await stack.glpi.rows('Ticket')) {
     const text = `${String(t.content ?? '')}`;
-    const marker = /\[glpi-bridge:alert:[0-9a-f]+:/.exec(text)?.[0];
+    const marker = ticketMarkerKeyPartIn(text);
     let k = marker ? byDigest.get(marker) : undefined;
     if (k !== undefined) how.add('ticket marker');
     else {

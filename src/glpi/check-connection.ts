@@ -1,10 +1,10 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios from 'axios';
-import { describeFailure } from '../observability/describe-failure';
+import { describeFailure, tlsProblem } from '../observability/describe-failure';
 import { findChildEntity, rootEntity } from './entities';
 import { GlpiError } from './errors';
-import { GlpiClient, type GlpiClientOptions } from './glpi-client';
+import { GlpiClient, trustedContext, type GlpiClientOptions } from './glpi-client';
 import { compareVersion } from './version';
 
 export interface CheckResult {
@@ -74,7 +74,7 @@ async function glpiApiAnswers(url: string, options: GlpiClientOptions): Promise<
     const response = await axios.get<string>(`${url.replace(/\/+$/, '')}/initSession`, {
       timeout: Math.min(options.timeoutMs ?? 10_000, 10_000),
       httpAgent: new HttpAgent(),
-      httpsAgent: new HttpsAgent({ ca: options.ca }),
+      httpsAgent: new HttpsAgent({ secureContext: trustedContext(options.ca) }),
       headers: options.appToken ? { 'App-Token': options.appToken } : {},
       validateStatus: () => true,
       maxRedirects: 0,
@@ -134,6 +134,17 @@ async function notAnApi(options: GlpiClientOptions, err: GlpiError): Promise<Che
   };
 }
 
+/** The fix of a GLPI that does not answer: the TLS setting, the timeout, or the URL and the way to it. */
+function unreachableFix(err: GlpiError, options: GlpiClientOptions): string {
+  const tls =
+    err.code === 'NETWORK' ? tlsProblem(err.message.replace(/^GLPI \S+ \S+ failed: /, '')) : undefined;
+  if (tls) return tls.fix;
+  const reach = `check GLPI_URL (it ends with /apirest.php) and that this host can reach ${options.url}`;
+  if (err.code === 'TIMEOUT')
+    return `${reach}; a GLPI that is only slow needs a larger GLPI_TIMEOUT_MS (now ${options.timeoutMs ?? 30_000} ms)`;
+  return reach;
+}
+
 /** The "test connection" of `glpi-bridge check`: each step, its result, and the fix when it fails. */
 export async function checkGlpi(options: GlpiClientOptions, entityName: string): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
@@ -149,11 +160,7 @@ export async function checkGlpi(options: GlpiClientOptions, entityName: string):
   } catch (err) {
     if (!(err instanceof GlpiError)) throw err;
     if (err.code === 'NETWORK' || err.code === 'TIMEOUT') {
-      return fail(
-        'API reachable',
-        describeFailure(err),
-        `check GLPI_URL (it ends with /apirest.php) and that this host can reach ${options.url}`,
-      );
+      return fail('API reachable', describeFailure(err), unreachableFix(err, options));
     }
     if (err.code.startsWith('HTTP_') || err.code === 'UNEXPECTED_RESPONSE') {
       results.push(await notAnApi(options, err));

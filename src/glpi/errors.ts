@@ -1,6 +1,8 @@
 /**
- * Typed GLPI errors. Each class has a stable `name`, which Temporal matches against a retry policy's
- * `nonRetryableErrorTypes`; `retryable` says the same thing to code outside Temporal.
+ * Typed GLPI errors. Each class decides for itself whether another try can succeed (`retryable`); no list of
+ * error names is kept anywhere. At the activity boundary (src/activities/failure-boundary.ts) a thrown error
+ * becomes an ApplicationFailure whose type is the class's stable `name` (shown in the Web UI and the logs)
+ * and whose `nonRetryable` is `!retryable`, so Temporal stops retrying exactly the errors that say so.
  */
 export interface GlpiErrorDetails {
   /** GLPI's error code (`ERROR_ITEM_NOT_FOUND`…), or our own for transport failures (`NETWORK`, `TIMEOUT`). */

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
 import { Agent as HttpAgent } from 'node:http';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import type { z } from 'zod';
 import {
@@ -22,7 +24,10 @@ export interface GlpiClientOptions {
   userToken?: string;
   username?: string;
   password?: string;
-  /** Extra trusted CA certificates (PEM), for a GLPI behind a private CA. Certificate checks stay on. */
+  /**
+   * Extra trusted CA certificates (PEM), for a GLPI behind a private CA: trusted besides Node's own CAs (see
+   * `trustedContext`). Certificate checks stay on.
+   */
   ca?: string | Buffer;
   /** Per-request timeout. @default 30000 */
   timeoutMs?: number;
@@ -128,7 +133,7 @@ export class GlpiClient {
       baseURL: base,
       timeout: options.timeoutMs ?? 30_000,
       httpAgent: new HttpAgent(agentOptions),
-      httpsAgent: new HttpsAgent({ ...agentOptions, ca: options.ca }),
+      httpsAgent: new HttpsAgent({ ...agentOptions, secureContext: trustedContext(options.ca) }),
       validateStatus: () => true,
       // PHP reads `criteria[0][field]=1`; axios' default drops the indexes.
       paramsSerializer: { indexes: true },
@@ -574,6 +579,35 @@ export class GlpiClient {
     error.retryAfterMs = retryAfterMs(response.headers['retry-after']);
     throw error;
   }
+}
+
+const trustedContexts = new Map<string, SecureContext>();
+
+/**
+ * What an https request to GLPI trusts: `extra` (GLPI_CA_FILE) on top of the CAs Node trusts anyway, its
+ * bundled roots and NODE_EXTRA_CA_CERTS. Node's `ca` option replaces those instead of adding to them, which
+ * would make an extra CA stop every other certificate from being trusted. Made once per CA (loading Node's
+ * roots takes milliseconds, too long for every connection). Undefined (Node's default) without an extra CA.
+ */
+export function trustedContext(extra: string | Buffer | undefined): SecureContext | undefined {
+  if (extra === undefined || extra.length === 0) return undefined;
+  const key = extra.toString();
+  let context = trustedContexts.get(key);
+  if (!context) {
+    const ca: (string | Buffer)[] = [...rootCertificates];
+    const nodeExtra = process.env.NODE_EXTRA_CA_CERTS;
+    if (nodeExtra) {
+      try {
+        ca.push(readFileSync(nodeExtra));
+      } catch {
+        // Node itself only warns about an unreadable NODE_EXTRA_CA_CERTS.
+      }
+    }
+    ca.push(extra);
+    context = createSecureContext({ ca });
+    trustedContexts.set(key, context);
+  }
+  return context;
 }
 
 /** A failure another try may not meet: no answer, a timeout, or GLPI or its web server overloaded. */

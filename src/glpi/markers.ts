@@ -60,8 +60,20 @@ export interface AlertKeyParts {
  * and hold any character; `incident` is stable across retries and new for each incident of the key.
  */
 export function ticketMarker(key: AlertKeyParts, incident: string): string {
+  return `${ticketMarkerKeyPart(key)}${encodePart(incident)}]`;
+}
+
+/** `[glpi-bridge:alert:<digest>:`: the part of a ticket marker that names its alert key, every incident alike. */
+export function ticketMarkerKeyPart(key: AlertKeyParts): string {
   const digest = createHash('sha256').update(`${key.source}\u0000${key.dedupKey}`).digest('hex').slice(0, 16);
-  return `${MARKER_PREFIX}alert:${digest}:${encodePart(incident)}]`;
+  return `${MARKER_PREFIX}alert:${digest}:`;
+}
+
+const TICKET_MARKER_KEY_PART = new RegExp(`${MARKER_PREFIX.replace(/[[\]]/g, '\\$&')}alert:[0-9a-f]{16}:`);
+
+/** The key part (`ticketMarkerKeyPart`) of the first ticket marker in a text, if it carries one. */
+export function ticketMarkerKeyPartIn(text: string): string | undefined {
+  return TICKET_MARKER_KEY_PART.exec(text)?.[0];
 }
 
 /** `[glpi-bridge:event:<incident>:<n>]`: one follow-up or solution of an incident, written once. */

@@ -90,6 +90,46 @@ export function rootCause(chain: FailureLink[]): FailureLink | undefined {
 
 const GLPI_PREFIX = /^GLPI (?:[A-Z]+ \/\S* )?failed: /;
 
+/** What a TLS failure of a GLPI connection is, in one line, and the setting that fixes it. */
+export interface TlsProblem {
+  reason: string;
+  fix: string;
+}
+
+/**
+ * A TLS failure told apart from other network failures, with the fix that fits it: only an unknown issuer
+ * is fixed by GLPI_CA_FILE; a host name the certificate does not name, an expired certificate or a server
+ * that does not speak TLS at all are not. Undefined when `reason` is no TLS failure.
+ */
+export function tlsProblem(reason: string): TlsProblem | undefined {
+  // OpenSSL's own messages carry the library's file and line, over several lines: keep what they say.
+  const openssl = /SSL routines:[^:]*:([^:]+)/.exec(reason)?.[1];
+  const text = (openssl ?? reason).replace(/\s+/g, ' ').replace(/[\s:]+$/, '');
+  if (/wrong version number|packet length too long|unknown protocol/i.test(text))
+    return {
+      reason: `${text}, the server does not speak TLS`,
+      fix: 'GLPI_URL says https:// for a server or port that speaks plain http: use http://, or the https port',
+    };
+  if (/before secure TLS connection was established/i.test(text))
+    return {
+      reason: text,
+      fix: "the server closed the connection in the TLS handshake: check GLPI_URL's scheme and port",
+    };
+  if (/altnames|Hostname\/IP does not match|ERR_TLS_CERT_ALTNAME/i.test(text))
+    return {
+      reason: text,
+      fix: "GLPI_URL must name a host that GLPI's certificate names; GLPI_CA_FILE cannot fix this",
+    };
+  if (/expired|not yet valid/i.test(text))
+    return {
+      reason: text,
+      fix: "GLPI's certificate is outside its validity dates: renew it on the GLPI server (or check this host's clock)",
+    };
+  if (/certificate|self[- ]signed|SSL|TLS|CERT_|issuer/i.test(text))
+    return { reason: text, fix: "set GLPI_CA_FILE to the CA of GLPI's certificate" };
+  return undefined;
+}
+
 /**
  * One cause, said for people. GLPI transport failures become "GLPI unreachable: …", a TLS failure says
  * which setting fixes it; everything else keeps its own message, which already names the request.
@@ -98,13 +138,14 @@ export function causeText(link: FailureLink | undefined): string {
   if (!link) return 'unknown failure';
   const { type, message } = link;
   if (type === 'GlpiNetworkError') {
-    const reason = message.replace(GLPI_PREFIX, '');
-    if (/certificate|self[- ]signed|SSL|TLS|CERT_/i.test(reason))
-      return `GLPI TLS error: ${reason} (set GLPI_CA_FILE to the CA of GLPI's certificate)`;
+    const reason = message.replace(GLPI_PREFIX, '').replace(/\s+/g, ' ').trim();
+    const tls = tlsProblem(reason);
+    if (tls) return `GLPI TLS error: ${tls.reason} (${tls.fix})`;
     return `GLPI unreachable: ${reason}`;
   }
   if (type === 'GlpiTimeoutError') return `GLPI not answering: ${message.replace(/^GLPI /, '')}`;
-  if (type === 'GlpiAuthError') return `GLPI refused the login: ${message}`;
+  // GLPI's own code and message ("ERROR_GLPI_LOGIN_USER_TOKEN (HTTP 401): parameter user_token seems invalid").
+  if (type === 'GlpiAuthError') return `GLPI refused the login: ${message.replace(GLPI_PREFIX, '')}`;
   return message;
 }
 

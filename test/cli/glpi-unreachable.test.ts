@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GlpiEmulator } from '../../src/emulator/glpi-emulator';
 import { startDevServer } from '../../src/temporal/dev-server';
+import { frontOf, selfSignedCertificate, type Front, type TestCertificate } from '../glpi/glpi-front';
 import { runCli } from '../support/cli';
 import { freePort } from '../support/ports';
 import { testTemporal, uniqueId } from '../support/temporal';
@@ -193,5 +194,96 @@ describe('GLPI unreachable, Temporal down', () => {
     await worker.waitFor(/Temporal check failed/);
     expect(await stopCli(worker, 'SIGINT')).toBe(0);
     expect(worker.output()).toContain('"msg":"worker stopped"');
+  });
+});
+
+/**
+ * `glpi-bridge check`, the real CLI, on each way GLPI can be out of reach: the first step fails with the cause
+ * in one line and the fix that fits it, and the command exits 1 (2 for a configuration it cannot read).
+ */
+describe('glpi-bridge check names why GLPI cannot be used', () => {
+  const emulator = new GlpiEmulator({ profile: '10.0' });
+  let cert: TestCertificate;
+  let tls: Front;
+  let slow: Front;
+
+  beforeAll(async () => {
+    await emulator.start();
+    cert = selfSignedCertificate({ altNames: true });
+    tls = await frontOf(emulator.url, { tls: cert });
+    slow = await frontOf(emulator.url, { delayMs: 2_000 });
+  });
+  afterAll(async () => {
+    await tls.close();
+    await slow.close();
+    await emulator.stop();
+  });
+
+  const check = (env: Record<string, string>) =>
+    runCli(['check'], {
+      GLPI_APP_TOKEN: emulator.appToken,
+      GLPI_USER_TOKEN: emulator.userToken,
+      ...env,
+    });
+  const firstStep = (stdout: string) => stdout.split('\n').slice(0, 2).join('\n');
+
+  it('a host name DNS does not know', async () => {
+    const result = await check({ GLPI_URL: 'https://glpi.invalid/apirest.php' });
+    expect(firstStep(result.stdout)).toMatch(
+      /^FAIL {2}API reachable: GLPI unreachable: getaddrinfo (ENOTFOUND|EAI_AGAIN) glpi\.invalid\n {6}fix: check GLPI_URL \(it ends with \/apirest\.php\) and that this host can reach https:\/\/glpi\.invalid\/apirest\.php$/,
+    );
+    expect(result.status).toBe(1);
+  });
+
+  it('a self-signed certificate: GLPI_CA_FILE is the fix, and with it every step passes', async () => {
+    const untrusted = await check({ GLPI_URL: tls.url });
+    expect(firstStep(untrusted.stdout)).toBe(
+      "FAIL  API reachable: GLPI TLS error: self-signed certificate (set GLPI_CA_FILE to the CA of GLPI's certificate)\n      fix: set GLPI_CA_FILE to the CA of GLPI's certificate",
+    );
+    expect(untrusted.status).toBe(1);
+
+    const trusted = await check({ GLPI_URL: tls.url, GLPI_CA_FILE: cert.certFile });
+    expect(trusted.stdout).toContain(`ok    API reachable: ${tls.url}`);
+    expect(trusted.stdout).toContain('ok    GLPI version: 10.0.14');
+    expect(trusted.stdout).not.toContain('FAIL');
+    expect(trusted.status).toBe(0);
+  });
+
+  it('GLPI_CA_FILE adds a CA: the CAs this host trusts anyway stay trusted', async () => {
+    // GLPI's certificate is trusted the way a public one is (here through NODE_EXTRA_CA_CERTS), and
+    // GLPI_CA_FILE names another CA, e.g. the company's own, set for a GLPI that has since moved.
+    const companyCa = selfSignedCertificate({ altNames: true });
+    const result = await check({
+      GLPI_URL: tls.url,
+      GLPI_CA_FILE: companyCa.certFile,
+      NODE_EXTRA_CA_CERTS: cert.certFile,
+    });
+    expect(result.stdout).not.toContain('FAIL');
+    expect(result.status).toBe(0);
+  });
+
+  it('a GLPI_CA_FILE that cannot be read is a configuration error', async () => {
+    const result = await check({ GLPI_URL: tls.url, GLPI_CA_FILE: '/nonexistent/ca.pem' });
+    expect(result.stderr).toContain(
+      'GLPI_CA_FILE: cannot read /nonexistent/ca.pem (ENOENT: no such file or directory',
+    );
+    expect(result.status).toBe(2);
+  });
+
+  it('a GLPI slower than GLPI_TIMEOUT_MS', async () => {
+    const result = await check({ GLPI_URL: slow.url, GLPI_TIMEOUT_MS: '300' });
+    expect(firstStep(result.stdout)).toBe(
+      `FAIL  API reachable: GLPI not answering: GET /initSession timed out after 300 ms\n      fix: check GLPI_URL (it ends with /apirest.php) and that this host can reach ${slow.url}; a GLPI that is only slow needs a larger GLPI_TIMEOUT_MS (now 300 ms)`,
+    );
+    expect(result.status).toBe(1);
+  });
+
+  it("a refused user token, with GLPI's own code and message", async () => {
+    const result = await check({ GLPI_URL: emulator.url, GLPI_USER_TOKEN: 'not-the-token' });
+    expect(result.stdout).toContain(
+      "FAIL  login: GLPI GET /initSession failed: ERROR_GLPI_LOGIN_USER_TOKEN (HTTP 401): parameter user_token seems invalid\n      fix: GLPI_USER_TOKEN is not valid: regenerate the user's API token",
+    );
+    expect(result.stdout).not.toContain('not-the-token');
+    expect(result.status).toBe(1);
   });
 });

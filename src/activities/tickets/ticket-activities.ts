@@ -16,7 +16,7 @@ import type { GlpiClient } from '../../glpi/glpi-client';
 import { DropdownResolver, findContaining, findExact, likePattern } from '../../glpi/lookups';
 import { eventMarker, ticketMarker } from '../../glpi/markers';
 import { glpiText } from '../../glpi/text';
-import { isSolvedOrClosed, ticketStatusName } from '../../glpi/ticket-status';
+import { isSolvedOrClosed, TICKET_STATUS, ticketStatusName } from '../../glpi/ticket-status';
 import type { GlpiSessions } from '../glpi-sessions';
 import { ambiguityNote, findHostComputers, hostIdentity } from './host-lookup';
 import {
@@ -393,7 +393,11 @@ export function createTicketActivities({ sessions, dropdowns, outboundToken }: T
     const content = glpiBody(followupText('recovery', input.event), await format(glpi), marker);
     if (features.solution === 'ticket-field') {
       // GLPI 9.1 solves only when the solution changes; `status` makes a second solution (after a reopen) count.
-      await glpi.update('Ticket', input.ticketId, { solution: content, solutiontypes_id: 0, status: 5 });
+      await glpi.update('Ticket', input.ticketId, {
+        solution: content,
+        solutiontypes_id: 0,
+        status: TICKET_STATUS.solved,
+      });
     } else {
       try {
         await glpi.add('ITILSolution', {
