@@ -3,6 +3,7 @@ import {
   ChildWorkflowFailure,
   continueAsNew,
   defineQuery,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -150,15 +151,18 @@ export async function syncInventory(input: SyncInventoryInput): Promise<SyncInve
   if (run.offset < run.prepared.total) await continueAsNew<typeof syncInventory>({ ...input, carried: run });
 
   try {
-    const missing = dryRun
-      ? []
-      : await act.listMissingHosts({
-          handle: run.handle,
-          subEntityId: run.entities.subEntityId,
-          source: run.source,
-          inventory: run.prepared.ref,
-          presentIds: run.prepared.ref ? undefined : run.items.map((i) => i.id),
-        });
+    // Listing only reads: a dry run shows what the sync would report missing too. Runs recorded before it
+    // did so replay without it.
+    const missing =
+      dryRun && !patched('dry-run-lists-missing-hosts')
+        ? []
+        : await act.listMissingHosts({
+            handle: run.handle,
+            subEntityId: run.entities.subEntityId,
+            source: run.source,
+            inventory: run.prepared.ref,
+            presentIds: run.prepared.ref ? undefined : run.items.map((i) => i.id),
+          });
     const final = report(missing);
     const failed = run.progress.failed + run.progress.rejected;
     upsertSearchAttributes([
