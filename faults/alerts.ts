@@ -48,7 +48,12 @@ export interface WaveResult {
 export async function alertWave(
   client: Client,
   taskQueue: string,
-  options: { first: number; count: number; spacingMs: number; onFirstAccepted?: (k: number, at: number) => void },
+  options: {
+    first: number;
+    count: number;
+    spacingMs: number;
+    onFirstAccepted?: (k: number, at: number) => void;
+  },
 ): Promise<WaveResult> {
   const result: WaveResult = { accepted: new Map(), sent: 0, resends: 0 };
   const started = performance.now();

@@ -1,5 +1,5 @@
 import { msToNumber } from '@temporalio/common/lib/time';
-import { inventoryActivityOptions } from '../src/workflows/retry';
+import { ACTIVITY_HEARTBEAT_TIMEOUT, inventoryActivityOptions } from '../src/workflows/retry';
 
 /**
  * The retry policy the fault suite gives the worker (its environment, as an operator sets it), and every
@@ -27,10 +27,10 @@ const REQUESTS_PER_TICKET_TRY = 10;
 /** The GLPI client's retry budget for one idempotent request (src/glpi/glpi-client.ts, `budgetMs`). */
 const CLIENT_RETRY_BUDGET_MS = 5_000;
 /**
- * Start-to-close of the `openTicket` activity (src/workflows/ticket-lifecycle/run.ts): a try that a killed
- * worker was running is answered by nobody, and times out only after this.
+ * A try that a killed worker was running is answered by nobody: it fails once its heartbeats stop for this
+ * long (src/workflows/retry.ts), for ticket and inventory activities alike.
  */
-const OPEN_TICKET_START_TO_CLOSE_MS = 5 * 60_000;
+const HEARTBEAT_TIMEOUT_MS = msToNumber(ACTIVITY_HEARTBEAT_TIMEOUT);
 /** The GLPI steps of a ticket's life in the suite: open, the follow-up (the update), the solution. */
 const TICKET_STEPS = 3;
 /**
@@ -48,13 +48,11 @@ export interface Waits {
   ticketStepMs: number;
   /** A whole ticket (opened, updated, solved) once GLPI answers and the alerts are in. */
   ticketSettleMs: number;
-  /** What a worker kill adds: the try it was running times out first. */
+  /** What a worker kill adds: the try it was running times out first (its heartbeats stop). */
   afterWorkerKillMs: number;
-  /** An inventory step's start-to-close: what a worker kill adds to the chunks it was running. */
-  inventoryStartToCloseMs: number;
   /**
    * A sync that makes no progress for this long is stuck: every step either succeeds or fails within its
-   * retry budget (then the sync ends Failed), and a killed worker's step times out after its start-to-close.
+   * retry budget (then the sync ends Failed), and a killed worker's step fails once its heartbeats stop.
    */
   syncStallMs: number;
   /** The requirement of issue 13: every ticket pending when GLPI comes back opens within this. */
@@ -68,7 +66,6 @@ export function waitsFrom(env: typeof WORKER_ENV): Waits {
     maxIntervalSeconds: Number(env.SYNC_RETRY_MAX_INTERVAL_SECONDS),
     budgetSeconds: Number(env.SYNC_RETRY_BUDGET_SECONDS),
   });
-  const inventoryStartToCloseMs = msToNumber(inventory.startToCloseTimeout!);
   const budgetMs = msToNumber(inventory.scheduleToCloseTimeout!);
   const ticketTryMs = REQUESTS_PER_TICKET_TRY * timeoutMs + CLIENT_RETRY_BUDGET_MS;
   const ticketStepMs = TRIES * (ticketTryMs + ticketRetryCapMs);
@@ -77,9 +74,9 @@ export function waitsFrom(env: typeof WORKER_ENV): Waits {
     ticketRetryCapMs,
     ticketStepMs,
     ticketSettleMs: TICKET_STEPS * ticketStepMs,
-    afterWorkerKillMs: OPEN_TICKET_START_TO_CLOSE_MS,
-    inventoryStartToCloseMs,
-    syncStallMs: Math.max(budgetMs, inventoryStartToCloseMs) + Number(env.SYNC_RETRY_MAX_INTERVAL_SECONDS) * 1000,
+    afterWorkerKillMs: HEARTBEAT_TIMEOUT_MS + ticketRetryCapMs,
+    syncStallMs:
+      Math.max(budgetMs, HEARTBEAT_TIMEOUT_MS) + Number(env.SYNC_RETRY_MAX_INTERVAL_SECONDS) * 1000,
     recoveryRequiredMs: 60_000,
   };
 }

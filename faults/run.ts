@@ -28,7 +28,12 @@ import type { Row } from '../src/emulator/itemtypes';
 import type { FaultOptions } from '../src/emulator/faults';
 import type { TicketState } from '../src/workflows/ticket-lifecycle/state';
 import type { syncInventory, SyncInventoryReport } from '../src/workflows/sync-inventory';
-import { writeBenchmarksMarkdown, writeFormatted, type FaultRun, type LatencySummary } from '../tools/harness';
+import {
+  writeBenchmarksMarkdown,
+  writeFormatted,
+  type FaultRun,
+  type LatencySummary,
+} from '../tools/harness';
 import {
   attributionCheck,
   epochMs,
@@ -152,7 +157,11 @@ function runFuzz(cases: number): Promise<{ passed: boolean; seconds: number }> {
   return new Promise((done) => {
     const child = spawn(
       process.execPath,
-      [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', 'test/alerts/receiver-fuzz.test.ts'],
+      [
+        join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'),
+        '--runInBand',
+        'test/alerts/receiver-fuzz.test.ts',
+      ],
       { cwd: ROOT, env: { ...process.env, FUZZ_CASES: String(cases) }, stdio: 'inherit' },
     );
     child.once('exit', (code) =>
@@ -292,12 +301,7 @@ async function main(): Promise<void> {
     })().finally(() => (syncEnded = true));
     report.catch(() => undefined);
     const untilSynced = (fraction: number, what: string) =>
-      until(
-        what,
-        async () => syncEnded || (await progress()) >= ITEMS * fraction,
-        syncDeadline,
-        500,
-      );
+      until(what, async () => syncEnded || (await progress()) >= ITEMS * fraction, syncDeadline, 500);
 
     // ---- wave A: problems 0…49, one a second, while the sync starts ----
     const waveA = alertWave(client, TASK_QUEUE, {
@@ -340,7 +344,9 @@ async function main(): Promise<void> {
     log(`GLPI refuses connections (outage of ${OUTAGE_MS / 1000} s begins)`);
     // While it lasts, a problem without a ticket says why, in its state and its search attributes.
     await sleep(OUTAGE_MS - 5_000);
-    const tried = [...accepted].filter(([, t]) => t >= outageStart && t <= epochMs() - 15_000).map(([k]) => k);
+    const tried = [...accepted]
+      .filter(([, t]) => t >= outageStart && t <= epochMs() - 15_000)
+      .map(([k]) => k);
     const shown = await Promise.all(
       tried.map(async (k) => {
         const h = client.workflow.getHandle(`ticket/${ALERT_SOURCE}/key-${k}`);
@@ -406,7 +412,9 @@ async function main(): Promise<void> {
         await sleep(2_000);
         await progress();
         if (!syncEnded && epochMs() > syncDeadline())
-          throw new Error(`the sync made no progress for ${waits.syncStallMs / 1000} s, longer than its retry policy allows`);
+          throw new Error(
+            `the sync made no progress for ${waits.syncStallMs / 1000} s, longer than its retry policy allows`,
+          );
       }
     })();
     const syncResult = await Promise.race([report, stall.then(() => report)]);
@@ -453,16 +461,22 @@ async function main(): Promise<void> {
     const tickets = [...byKey.values()].flat();
     const keyOfTicket = new Map(tickets.map((t) => [Number(t.id), keyOfTicketName(String(t.name))!]));
     const ticketIds = tickets.map((t) => String(t.id));
-    const ofOurs = (list: Row[]) => list.filter((r) => r.itemtype === 'Ticket' && keyOfTicket.has(Number(r.items_id)));
+    const ofOurs = (list: Row[]) =>
+      list.filter((r) => r.itemtype === 'Ticket' && keyOfTicket.has(Number(r.items_id)));
     const tallies: Tally[] = [
       ...inventoryTallies(
         rows,
         'faults',
         items.map((i) => i.id),
       ),
-      tally('tickets (one per problem)', keys.map(String), tickets, (t) => String(keyOfTicket.get(Number(t.id)))),
-      tally('follow-ups (the update, one per ticket)', ticketIds, ofOurs(await glpi.rows('ITILFollowup')), (r) =>
-        String(r.items_id),
+      tally('tickets (one per problem)', keys.map(String), tickets, (t) =>
+        String(keyOfTicket.get(Number(t.id))),
+      ),
+      tally(
+        'follow-ups (the update, one per ticket)',
+        ticketIds,
+        ofOurs(await glpi.rows('ITILFollowup')),
+        (r) => String(r.items_id),
       ),
       tally('solutions (one per ticket)', ticketIds, ofOurs(await glpi.rows('ITILSolution')), (r) =>
         String(r.items_id),
@@ -503,7 +517,9 @@ async function main(): Promise<void> {
     );
     const during = [...b.accepted].filter(([, t]) => t >= outageStart && t <= outageEnd).map(([k]) => k);
     const recoveryMs = Math.max(0, ...heldUp.map((k) => (openedAt.get(k) ?? Infinity) - outageEnd));
-    const late = during.filter((k) => !((openedAt.get(k) ?? Infinity) - outageEnd <= waits.recoveryRequiredMs));
+    const late = during.filter(
+      (k) => !((openedAt.get(k) ?? Infinity) - outageEnd <= waits.recoveryRequiredMs),
+    );
     check(
       `every alert accepted during the outage has its ticket within ${waits.recoveryRequiredMs / 1000} s of GLPI answering again`,
       during.length > 0 && late.length === 0 && during.every((k) => byKey.get(k)?.length === 1),
@@ -559,7 +575,9 @@ async function main(): Promise<void> {
       },
       disruptions,
       policy: { ...WORKER_ENV },
-      waits: Object.fromEntries(Object.entries(waits).map(([k, v]) => [k.replace(/Ms$/, 'Seconds'), v / 1000])),
+      waits: Object.fromEntries(
+        Object.entries(waits).map(([k, v]) => [k.replace(/Ms$/, 'Seconds'), v / 1000]),
+      ),
       exactlyOnce: tallies,
       duplicates,
       lost,
@@ -604,7 +622,9 @@ async function main(): Promise<void> {
   log(`wrote ${out.replace(`${ROOT}/`, '')} and ${args.markdown}`);
   log(failed.length ? `${failed.length} check(s) failed: ${failed.join('; ')}` : 'all checks passed');
   log(`seed ${SEED}, ${run.seconds.total} s`);
-  process.stdout.write(`faults: ${failed.length === 0 ? 1 : 0} passed, ${failed.length === 0 ? 0 : 1} failed\n`);
+  process.stdout.write(
+    `faults: ${failed.length === 0 ? 1 : 0} passed, ${failed.length === 0 ? 0 : 1} failed\n`,
+  );
   process.exit(failed.length ? 1 : 0);
 }
 

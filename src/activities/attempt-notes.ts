@@ -1,9 +1,11 @@
 import { Context } from '@temporalio/activity';
 
 /**
- * What an activity attempt was about to create, kept in its heartbeat details. When a create's response is
- * lost, the retry finds the object by its marker and, reading this note, reports it as created (by the
- * earlier attempt) rather than as found unchanged.
+ * An activity attempt's heartbeat: the one writer of its details, so that a keep-alive beat never erases a note.
+ *
+ * Notes: what the attempt was about to create. When a create's response is lost, the retry finds the object
+ * by its marker and, reading this note, reports it as created (by the earlier attempt) rather than as found
+ * unchanged.
  */
 export class AttemptNotes {
   private static readonly byContext = new WeakMap<Context, AttemptNotes>();
@@ -26,7 +28,22 @@ export class AttemptNotes {
   /** Records, before the request goes out, that these markers are about to be created. */
   aboutToCreate(markers: string[]): void {
     for (const m of markers) this.creating.add(m);
-    this.context?.heartbeat({ creating: [...this.creating] });
+    this.beat();
+  }
+
+  /** Tells Temporal the attempt is alive, with its notes. */
+  beat(): void {
+    this.context?.heartbeat(this.creating.size ? { creating: [...this.creating] } : undefined);
+  }
+
+  /**
+   * Beats every `everyMs` until the returned function is called: a worker that dies is then noticed after the
+   * activity's heartbeat timeout (seconds) rather than its start-to-close timeout (minutes).
+   */
+  keepAlive(everyMs: number): () => void {
+    if (!this.context || this.context.info.isLocal) return () => undefined;
+    const timer = setInterval(() => this.beat(), everyMs);
+    return () => clearInterval(timer);
   }
 
   /** True when an earlier attempt announced this marker's creation: what is found now is its work. */

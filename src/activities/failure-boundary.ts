@@ -1,5 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { GlpiError } from '../glpi/errors';
+import { AttemptNotes } from './attempt-notes';
+
+/** How often a running activity tells Temporal its worker is alive (its heartbeat timeout is 30 s). */
+const KEEP_ALIVE_MS = 5_000;
 
 /**
  * An error that knows whether another try can succeed. Each error class decides for itself; at the activity
@@ -28,16 +32,22 @@ export function toActivityFailure(err: unknown): unknown {
 
 type AsyncFunctions = Record<string, (...args: never[]) => Promise<unknown>>;
 
-/** Wraps every activity so that the errors it throws reach Temporal as typed, decided failures. */
+/**
+ * Wraps every activity so that the errors it throws reach Temporal as typed, decided failures, and so that
+ * a regular activity heartbeats while it runs.
+ */
 export function withFailureBoundary<T extends AsyncFunctions>(activities: T): T {
   return Object.fromEntries(
     Object.entries(activities).map(([name, fn]) => [
       name,
       async (...args: never[]) => {
+        const stop = AttemptNotes.current().keepAlive(KEEP_ALIVE_MS);
         try {
           return await fn(...args);
         } catch (err) {
           throw toActivityFailure(err);
+        } finally {
+          stop();
         }
       },
     ]),

@@ -526,7 +526,9 @@ function faultSection(runs: FaultRun[]): string[] {
     '',
     `Last run (seed ${last.seed}, ${last.date}): ${Object.entries(last.faults.injected)
       .map(([k, v]) => `${v} ${k}`)
-      .join(', ')} faults over ${last.faults.glpiRequests} GLPI requests; ${last.faults.clientRetries ?? '–'} requests retried inside the GLPI client, ${last.faults.activityRetries} activity retries; ${last.disruptions.map((d) => `${d.what} at ${d.atSeconds} s (${d.detail})`).join('; ')}.`,
+      .join(
+        ', ',
+      )} faults over ${last.faults.glpiRequests} GLPI requests; ${last.faults.clientRetries ?? '–'} requests retried inside the GLPI client, ${last.faults.activityRetries} activity retries; ${last.disruptions.map((d) => `${d.what} at ${d.atSeconds} s (${d.detail})`).join('; ')}.`,
     '',
     row(['what', 'expected', 'found', 'duplicated', 'lost']),
     row(['---', '---', '---', '---', '---']),

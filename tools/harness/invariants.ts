@@ -94,7 +94,8 @@ export function attributionCheck(
   const { computers, contracts } = ofSource(rows, source);
   const idOf = (list: Row[]) => {
     const m = new Map<string, number>();
-    for (const r of list) for (const h of markedHostIds(String(r.comment ?? ''), source)) m.set(h, Number(r.id));
+    for (const r of list)
+      for (const h of markedHostIds(String(r.comment ?? ''), source)) m.set(h, Number(r.id));
     return m;
   };
   const computerOf = idOf(computers);
@@ -179,7 +180,9 @@ export interface HistoryScan {
 /** One history as `scanHistories` reads it, for a caller that wants more of it. */
 export type HistoryVisitor = (
   workflowId: string,
-  events: NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>,
+  events: NonNullable<
+    Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']
+  >,
 ) => void;
 
 /**

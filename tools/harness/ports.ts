@@ -31,7 +31,8 @@ function canListen(port: number): Promise<boolean> {
 export async function freeStablePort(): Promise<number> {
   let low = 32768;
   try {
-    low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
+    low =
+      Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || low;
   } catch {
     // not Linux: the usual range
   }

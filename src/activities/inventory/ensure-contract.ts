@@ -4,7 +4,7 @@ import { findContaining } from '../../glpi/lookups';
 import { inventoryMarker } from '../../glpi/markers';
 import type { InventoryItem } from '../../inventory/inventory-schema';
 import { contractToCreate, selectedContractId } from '../../inventory/mapping';
-import { AttemptNotes } from './attempt-notes';
+import { AttemptNotes } from '../attempt-notes';
 import { entityOf, type InventoryDeps, type ItemStepInput } from './inventory-deps';
 import type { ContractResult } from '../../inventory/item-report';
 

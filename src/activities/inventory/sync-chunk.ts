@@ -14,7 +14,7 @@ import {
   type HostState,
   type OsStorage,
 } from '../../inventory/mapping';
-import { AttemptNotes } from './attempt-notes';
+import { AttemptNotes } from '../attempt-notes';
 import { checkSelectedContract } from './ensure-contract';
 import { findHostComputers } from './host-lookup';
 import { dropdownIds, entityOf, type EntityMap, type InventoryDeps } from './inventory-deps';

@@ -4,7 +4,7 @@ import { glpiText, sameGlpiText } from '../../glpi/text';
 import { adoptionNote } from '../../inventory/host-matching';
 import type { ComputerResult } from '../../inventory/item-report';
 import { changedFields, commentWithMarker, computerFields } from '../../inventory/mapping';
-import { AttemptNotes } from './attempt-notes';
+import { AttemptNotes } from '../attempt-notes';
 import { findHostComputers } from './host-lookup';
 import { dropdownIds, entityOf, type InventoryDeps, type ItemStepInput } from './inventory-deps';
 

@@ -1,7 +1,7 @@
 import { GlpiRequestError } from '../../glpi/errors';
 import { sameGlpiText } from '../../glpi/text';
 import { changedFields, osFields } from '../../inventory/mapping';
-import { AttemptNotes } from './attempt-notes';
+import { AttemptNotes } from '../attempt-notes';
 import { dropdownIds, entityOf, type InventoryDeps, type ItemStepInput } from './inventory-deps';
 import type { StepResult } from '../../inventory/item-report';
 

@@ -14,6 +14,7 @@ import type { AlertEvent, AlertKey } from '../../alerts/alert-event';
 import type { TicketPolicy } from '../../alerts/ticket-policy';
 import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes';
 import { failureMessage } from '../failure-message';
+import { ACTIVITY_HEARTBEAT_TIMEOUT } from '../retry';
 import { checkEvent } from './input';
 import type { TicketPhase, TicketState } from './state';
 
@@ -77,6 +78,8 @@ export class Run {
    */
   readonly creation = proxyActivities<Activities>({
     startToCloseTimeout: '5 minutes',
+    // A try whose worker went away fails after this, and the ticket is tried again (not after 5 minutes).
+    heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
     retry: { maximumAttempts: 1 },
   });
   /** The outbound webhook: another system, a few tries, and then a warning rather than a failed workflow. */
