@@ -24,14 +24,23 @@ export async function findExact(
   itemtype: string,
   column: string,
   value: string,
-  options: { entityId?: number; deleted?: boolean } = {},
+  options: {
+    entityId?: number;
+    deleted?: boolean;
+    /** Upper and lower case alike, as GLPI's own search (host names: `WEB-01` is `web-01`). */
+    ignoreCase?: boolean;
+  } = {},
 ): Promise<ItemRow[]> {
   const rows = await client.getAllItems(itemtype, {
     searchText: { [column]: likePattern(value) },
     isDeleted: options.deleted,
   });
+  const lower = value.toLocaleLowerCase();
+  const same = options.ignoreCase
+    ? (row: ItemRow) => glpiText(row[column]).toLocaleLowerCase() === lower
+    : (row: ItemRow) => sameGlpiText(row[column], value);
   return rows
-    .filter((row) => sameGlpiText(row[column], value))
+    .filter(same)
     .filter((row) => options.entityId === undefined || row.entities_id === options.entityId)
     .sort((a, b) => a.id - b.id);
 }

@@ -1,4 +1,11 @@
-import { chooseComputers, hostIdentity, type FoundComputers } from '../../src/activities/tickets/host-lookup';
+import {
+  chooseComputers,
+  findHostComputers,
+  hostIdentity,
+  type FoundComputers,
+} from '../../src/activities/tickets/host-lookup';
+import { GlpiEmulator } from '../../src/emulator/glpi-emulator';
+import { GlpiClient } from '../../src/glpi/glpi-client';
 import type { AlertEvent } from '../../src/alerts/alert-event';
 import { inventoryMarker } from '../../src/glpi/markers';
 
@@ -86,5 +93,41 @@ describe('which computers an alert concerns', () => {
         { ...none, byName: [row(11, 'web', { is_template: 1 })] },
       ).computers,
     ).toEqual([]);
+  });
+
+  it('takes host names in any case, as DNS and Windows do, preferring the exact spelling when GLPI has both', () => {
+    const id = { name: 'web-01', inventorySource: 'inv' };
+    expect(chooseComputers(id, { ...none, byName: [row(1, 'WEB-01')] })).toMatchObject({
+      computers: [{ id: 1, name: 'WEB-01' }],
+      matchedBy: 'name',
+      ambiguous: false,
+    });
+    expect(chooseComputers(id, { ...none, byName: [row(1, 'WEB-01'), row(2, 'web-01')] })).toMatchObject({
+      computers: [{ id: 2 }],
+      ambiguous: false,
+    });
+  });
+
+  it('finds in GLPI a computer whose name differs only in case, and not one whose name merely contains it', async () => {
+    const emulator = new GlpiEmulator({ profile: '9.1' });
+    await emulator.start();
+    try {
+      const glpi = new GlpiClient({
+        url: emulator.url,
+        appToken: emulator.appToken,
+        userToken: emulator.userToken,
+      });
+      const upper = await glpi.add('Computer', { name: 'SRV-FILES', entities_id: 0 });
+      await glpi.add('Computer', { name: 'srv-files-backup', entities_id: 0 });
+      await expect(
+        findHostComputers(glpi, { name: 'srv-files', inventorySource: 'nagios' }),
+      ).resolves.toMatchObject({
+        computers: [{ id: upper }],
+        matchedBy: 'name',
+        ambiguous: false,
+      });
+    } finally {
+      await emulator.stop();
+    }
   });
 });

@@ -54,8 +54,8 @@ export interface FoundComputers {
 export async function findHostComputers(glpi: GlpiClient, identity: HostIdentity): Promise<HostMatch> {
   const none = Promise.resolve([] as ItemRow[]);
   const [byName, byInstance, bySerial, byMarker] = await Promise.all([
-    findExact(glpi, 'Computer', 'name', identity.name),
-    identity.instance ? findExact(glpi, 'Computer', 'name', identity.instance) : none,
+    findExact(glpi, 'Computer', 'name', identity.name, { ignoreCase: true }),
+    identity.instance ? findExact(glpi, 'Computer', 'name', identity.instance, { ignoreCase: true }) : none,
     identity.serial ? findExact(glpi, 'Computer', 'serial', identity.serial) : none,
     identity.inventoryId
       ? findContaining(
@@ -99,7 +99,9 @@ export function chooseComputers(identity: HostIdentity, found: FoundComputers): 
     const serial = identity.serial;
     const bySerial = usable(found.bySerial).filter((r) => sameSerial(r.serial, serial));
     if (bySerial.length > 1) {
-      const named = bySerial.filter((r) => [identity.name, identity.instance].includes(glpiText(r.name)));
+      const named = bySerial.filter((r) =>
+        [identity.name, identity.instance].some((n) => sameHostName(r, n)),
+      );
       if (named.length) return pick(named, 'serial number');
     }
     if (bySerial.length) return pick(bySerial, 'serial number');
@@ -115,10 +117,18 @@ export function chooseComputers(identity: HostIdentity, found: FoundComputers): 
     }
     return true;
   };
-  const byInstance = usable(found.byInstance).filter(mayBeThisHost);
+  // Host names are case-insensitive (DNS, Windows): `WEB-01` is `web-01`, unless GLPI holds both spellings.
+  const byCase = (rows: ItemRow[], name: string) => {
+    const exact = rows.filter((r) => glpiText(r.name) === name);
+    return exact.length ? exact : rows;
+  };
+  const byInstance = byCase(usable(found.byInstance).filter(mayBeThisHost), identity.instance ?? '');
   if (byInstance.length) return pick(byInstance, 'instance');
-  return pick(usable(found.byName).filter(mayBeThisHost), 'name');
+  return pick(byCase(usable(found.byName).filter(mayBeThisHost), identity.name), 'name');
 }
+
+const sameHostName = (row: ItemRow, name: string | undefined) =>
+  name !== undefined && glpiText(row.name).toLocaleLowerCase() === name.toLocaleLowerCase();
 
 /** What the ticket says when the alert matched several computers. */
 export function ambiguityNote(identity: HostIdentity, match: HostMatch): string {
