@@ -20,7 +20,7 @@ export interface FaultOptions {
   throttleRate?: number;
   /** The `Retry-After` of a throttled request, in seconds. @default 1 */
   retryAfterSeconds?: number;
-  /** Every Nth request finds its session expired, as a PHP session at the end of its life would. @default off */
+  /** Each session ends at its Nth request (the Nth finds it expired), as a PHP session at the end of its life. @default off */
   sessionExpiryEvery?: number;
   /** How long a "timeout" holds the request before dropping it. @default 35000 */
   timeoutHoldMs?: number;

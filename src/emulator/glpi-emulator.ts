@@ -36,6 +36,8 @@ interface Session {
   activeEntity: number;
   recursive: boolean | number;
   activeEntities: Set<number>;
+  /** Requests made with it so far (its end of life, when sessions expire). */
+  requests?: number;
 }
 
 /** Milliseconds since the epoch, sub-millisecond, comparable with other processes' on this machine. */
@@ -232,11 +234,16 @@ export class GlpiEmulator {
 
     const { latencyMs, sessionExpiryEvery, timeoutHoldMs } = this.faults.options;
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
-    if (sessionExpiryEvery > 0 && this.counters.total % sessionExpiryEvery === 0) {
-      // The session that sent it reaches the end of its life, as a PHP session does on its own: ending every
-      // session at once would turn each expiry into a storm of logins by every worker, which GLPI never does.
+    if (sessionExpiryEvery > 0) {
+      // Each session ends at its Nth request, as a PHP session does at the end of its life. Counted per
+      // session, not per server: a server-wide count would end sessions faster than one round trip as soon as
+      // many clients share GLPI, which no GLPI does.
       const token = this.header(req, 'Session-Token') ?? url.searchParams.get('session_token') ?? undefined;
-      if (token !== undefined && this.sessions.delete(token)) this.faults.injected.sessionExpiry += 1;
+      const session = token === undefined ? undefined : this.sessions.get(token);
+      if (session && (session.requests = (session.requests ?? 0) + 1) % sessionExpiryEvery === 0) {
+        this.sessions.delete(token!);
+        this.faults.injected.sessionExpiry += 1;
+      }
     }
     const fault = this.faults.pick(`${method} ${path}`, isWrite);
     if (fault === 'error5xx') {

@@ -152,19 +152,21 @@ describe('a GLPI outage (connections refused)', () => {
 });
 
 describe('expiring sessions', () => {
-  it('ends the session of every Nth request only, so that other clients keep theirs', async () => {
-    const emulator = new GlpiEmulator({ faults: { sessionExpiryEvery: 4 } });
+  it("ends each session at its own Nth request, so that one client's traffic never ends another's session", async () => {
+    const emulator = new GlpiEmulator({ faults: { sessionExpiryEvery: 3 } });
     await emulator.start();
     try {
       const options = { url: emulator.url, appToken: emulator.appToken, userToken: emulator.userToken };
       const a = new GlpiClient(options);
       const b = new GlpiClient(options);
-      await a.getMyEntities(); // requests 1 and 2: a logs in, then reads
-      await b.getMyEntities(); // requests 3 and 4: b logs in; its read finds its session ended, b logs in again
-      expect(emulator.counters.byRoute['GET initSession']).toBe(3);
-      expect(emulator.faults.injected.sessionExpiry).toBe(1);
-      await a.getMyEntities(); // request 7: a's session is still alive, no new login for it
-      expect(emulator.counters.byRoute['GET initSession']).toBe(3);
+      await a.getMyEntities(); // a's session: request 1
+      for (let i = 0; i < 5; i++) await b.getMyEntities(); // b's: 1, 2, 3 (ends; b logs in again), 1, 2, 3 (ends)
+      expect(emulator.faults.injected.sessionExpiry).toBe(2);
+      expect(emulator.counters.byRoute['GET initSession']).toBe(4);
+      await a.getMyEntities(); // a's session: request 2, still alive
+      expect(emulator.counters.byRoute['GET initSession']).toBe(4);
+      await a.getMyEntities(); // request 3: ends, a logs in again
+      expect(emulator.counters.byRoute['GET initSession']).toBe(5);
     } finally {
       await emulator.stop();
     }
