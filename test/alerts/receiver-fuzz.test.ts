@@ -225,7 +225,8 @@ describe('alert receiver under hostile input', () => {
           break;
         case 'valid':
           expect(seen).toEqual({ ...seen, status: 202 });
-          expect(delivered).toEqual([expected.events]);
+          // A payload without alerts (Alertmanager's `alerts: []`) is answered without calling Temporal.
+          expect(delivered).toEqual(expected.events.length ? [expected.events] : []);
           expect(answer.accepted).toBe(expected.events.length);
           expect(answer.workflowIds).toEqual(expected.events.map((e) => `ticket/${e.source}/${e.dedupKey}`));
           break;
