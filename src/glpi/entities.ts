@@ -2,6 +2,7 @@ import { GlpiRequestError } from './errors';
 import type { GlpiClient } from './glpi-client';
 import { textCriterion } from './lookups';
 import { glpiText } from './text';
+import { entitySegments, withParents, ENTITY_SEPARATOR } from '../inventory/entity-path';
 
 /** An entity and its complete name (`Root entity > Supervision > Client A`), as GLPI spells it. */
 export interface EntityRef {
@@ -59,4 +60,71 @@ export async function ensureChildEntity(
     if (!again) throw err;
     return { entity: again, created: false };
   }
+}
+
+/** An entity of the run: found or created (`ref`), or one a dry run would create (`ref: null`). */
+interface Resolved {
+  ref: EntityRef | null;
+  completename: string;
+}
+
+/**
+ * Where a run's hosts go: the bridge's sub-entity and the entity of each path the inventory names below it
+ * (`''` is the sub-entity itself). `null` is an entity a dry run would create.
+ */
+export interface EntityMap {
+  subEntityId: number | null;
+  byPath: Record<string, number | null>;
+  /** Complete names of the entities created (in a dry run: that would be). */
+  created: string[];
+}
+
+/**
+ * The sub-entity `name` under the root entity and every entity path below it, created once, level by
+ * level, when missing (`dryRun`: only listed as to be created). The session is then left with the
+ * sub-entity active, recursively, so that what is created below it is writable. What a sync and
+ * `check --file` share.
+ */
+export async function resolveEntityPaths(
+  client: GlpiClient,
+  input: { name: string; paths: string[]; dryRun?: boolean },
+): Promise<EntityMap> {
+  const dryRun = input.dryRun ?? false;
+  // Recompute the active entities first: entities made since the session began are invisible otherwise.
+  await client.changeActiveEntities(0, true);
+  const created: string[] = [];
+
+  const ensure = async (parent: Resolved, name: string): Promise<Resolved> => {
+    const completename = `${parent.completename}${ENTITY_SEPARATOR}${name}`;
+    if (parent.ref && dryRun) {
+      const found = await findChildEntity(client, parent.ref, name);
+      if (found) return { ref: found, completename };
+    } else if (parent.ref) {
+      const { entity, created: made } = await ensureChildEntity(client, parent.ref, name);
+      if (made) {
+        created.push(completename);
+        // A new entity's children can only be made once the session sees it.
+        await client.changeActiveEntities(0, true);
+      }
+      return { ref: entity, completename };
+    }
+    created.push(completename);
+    return { ref: null, completename };
+  };
+
+  const root = await rootEntity(client);
+  const resolved = new Map<string, Resolved>();
+  resolved.set('', await ensure({ ref: root, completename: root.completename }, input.name));
+  for (const path of withParents(input.paths)) {
+    const segments = entitySegments(path);
+    const parent = resolved.get(segments.slice(0, -1).join(ENTITY_SEPARATOR))!;
+    resolved.set(path, await ensure(parent, segments.at(-1)!));
+  }
+  const sub = resolved.get('')!.ref;
+  if (sub) await client.changeActiveEntities(sub.id, true);
+  return {
+    subEntityId: sub?.id ?? null,
+    byPath: Object.fromEntries([...resolved].map(([path, r]) => [path, r.ref?.id ?? null])),
+    created,
+  };
 }

@@ -1,10 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GlpiEmulator } from '../../src/emulator/glpi-emulator';
 import { PROFILE_NAMES } from '../../src/emulator/profiles';
 import { candidateApiUrls, missingRights } from '../../src/glpi/check-connection';
+import { GlpiClient } from '../../src/glpi/glpi-client';
 import { runCli } from '../support/cli';
 
 const CAPTURES = resolve(__dirname, '../fixtures/glpi-captures');
@@ -170,4 +172,58 @@ describe('glpi-bridge check', () => {
       'https://glpi.example.com/apirest.php',
     ]);
   });
+
+  it.each(['9.1', '10.0'] as const)(
+    'with --file, lists the entities a sync of that inventory would create, and writes nothing (GLPI %s)',
+    async (profile) => {
+      const emulator = new GlpiEmulator({ profile });
+      await emulator.start();
+      const dir = mkdtempSync(join(tmpdir(), 'glpi-bridge-check-'));
+      const file = join(dir, 'inventory.json');
+      const host = (id: string, entity?: string) => ({ id, label: id, importDate: '2026-11-27', entity });
+      writeFileSync(
+        file,
+        JSON.stringify({
+          source: 'check',
+          items: [host('a1', 'Client A > Paris'), host('a2', 'Client A'), host('b1', 'Client B'), host('s1')],
+        }),
+      );
+      try {
+        // The sub-entity and Client A exist already; Paris and Client B do not.
+        const glpi = new GlpiClient({
+          url: emulator.url,
+          appToken: emulator.appToken,
+          userToken: emulator.userToken,
+        });
+        const sub = await glpi.add('Entity', { name: 'Monitoring Paris', entities_id: 0 });
+        await glpi.changeActiveEntities(0, true);
+        await glpi.add('Entity', { name: 'Client A', entities_id: sub });
+        await glpi.killSession();
+        const entities = emulator.rows('Entity').length;
+        const result = await runCli(['check', '--file', file], {
+          GLPI_URL: emulator.url,
+          GLPI_APP_TOKEN: emulator.appToken,
+          GLPI_USER_TOKEN: emulator.userToken,
+          GLPI_ENTITY: 'Monitoring Paris',
+        });
+        expect(result.stdout).toContain(
+          'ok    inventory entities: 3 entities named below Monitoring Paris; a sync would create 2: ' +
+            'Root entity > Monitoring Paris > Client B, Root entity > Monitoring Paris > Client A > Paris\n',
+        );
+        expect(result.status).toBe(0);
+        expect(emulator.rows('Entity')).toHaveLength(entities);
+
+        writeFileSync(file, '{"source": "check", "items": 3}');
+        const bad = await runCli(['check', '--file', file], {
+          GLPI_URL: emulator.url,
+          GLPI_APP_TOKEN: emulator.appToken,
+          GLPI_USER_TOKEN: emulator.userToken,
+        });
+        expect(bad.stdout).toMatch(/FAIL  inventory entities: .*'items' must be a list/);
+        expect(bad.status).toBe(1);
+      } finally {
+        await emulator.stop();
+      }
+    },
+  );
 });

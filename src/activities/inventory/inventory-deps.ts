@@ -1,3 +1,4 @@
+import type { EntityMap } from '../../glpi/entities';
 import type { GlpiClient } from '../../glpi/glpi-client';
 import type { DropdownResolver } from '../../glpi/lookups';
 import { normaliseEntityPath } from '../../inventory/entity-path';
@@ -15,16 +16,8 @@ export interface InventoryDeps {
   sourceSnapshots: SourceSnapshots;
 }
 
-/**
- * Where a run's hosts go, resolved once at its start: the bridge's sub-entity and the entity of each path
- * the inventory names below it (`''` is the sub-entity itself). `null` is an entity a dry run would create.
- */
-export interface EntityMap {
-  subEntityId: number | null;
-  byPath: Record<string, number | null>;
-  /** Complete names of the entities created (or, in a dry run, that would be). */
-  created: string[];
-}
+/** Where a run's hosts go, resolved once at its start (src/glpi/entities.ts). */
+export type { EntityMap };
 
 /** The input every per-host step takes. */
 export interface ItemStepInput {

@@ -3,6 +3,11 @@ import { ConfigError, loadConfig } from '../../config/config';
 import { glpiClientOptions } from '../../config/glpi-options';
 import { checkGlpi, type CheckResult } from '../../glpi/check-connection';
 import { checkTickets, describeTicketPolicy } from '../../glpi/check-tickets';
+import { resolveEntityPaths } from '../../glpi/entities';
+import { GlpiClient, type GlpiClientOptions } from '../../glpi/glpi-client';
+import { withParents } from '../../inventory/entity-path';
+import { defaultSourceFor } from '../../inventory/inventory-input';
+import { parseInventory, readInventorySource } from '../../inventory/read-inventory';
 
 export function printChecks(results: CheckResult[], out: NodeJS.WritableStream = process.stdout): void {
   for (const r of results) {
@@ -17,7 +22,8 @@ export function checkCommand(program: Command): void {
     .description(
       'Check the configured GLPI before a first run: API, App-Token, login, version, rights, sub-entity, ticket policy; exit 0 only when all pass',
     )
-    .action(async () => {
+    .option('--file <path-or-url>', 'also show which entities a sync of this inventory would create')
+    .action(async (flags: { file?: string }) => {
       const config = loadConfig();
       if (!config.glpi)
         throw new ConfigError([
@@ -34,8 +40,48 @@ export function checkCommand(program: Command): void {
         results.push(...tickets.results);
         policy = tickets.policy;
       }
+      if (flags.file && results.every((r) => r.ok)) {
+        const entities = await inventoryEntities(glpi, config.settings.glpiEntity, flags.file);
+        printChecks([entities]);
+        results.push(entities);
+      }
       process.stdout.write(`\nTicket policy in force (the worker's settings):\n`);
       for (const line of policy) process.stdout.write(`  ${line}\n`);
       process.exitCode = results.every((r) => r.ok) ? 0 : 1;
     });
+}
+
+/** The entities a sync of this inventory would create, found as its dry run finds them; GLPI is not written. */
+async function inventoryEntities(
+  glpi: GlpiClientOptions,
+  subEntity: string,
+  file: string,
+): Promise<CheckResult> {
+  const name = 'inventory entities';
+  let paths: string[];
+  try {
+    const inventory = parseInventory(await readInventorySource(file), file, defaultSourceFor(file));
+    paths = withParents(inventory.items.flatMap((i) => (i.entity ? [i.entity] : [])));
+  } catch (err) {
+    return {
+      name,
+      ok: false,
+      detail: (err as Error).message,
+      fix: 'correct the inventory, or pass another --file',
+    };
+  }
+  const client = new GlpiClient(glpi);
+  try {
+    const { created } = await resolveEntityPaths(client, { name: subEntity, paths, dryRun: true });
+    const named = `${paths.length} entit${paths.length === 1 ? 'y' : 'ies'} named below ${subEntity}`;
+    return {
+      name,
+      ok: true,
+      detail: created.length
+        ? `${named}; a sync would create ${created.length}: ${created.join(', ')}`
+        : `${named}; all exist`,
+    };
+  } finally {
+    await client.killSession().catch(() => undefined);
+  }
 }
