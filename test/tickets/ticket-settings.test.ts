@@ -284,6 +284,33 @@ describe('each ticket variable, set as an operator sets it, changes what people 
     },
   );
 
+  it('TICKET_SOLVE_ON_RECOVERY=false: a re-fire after the recovery is a follow-up on the open ticket, not a reopening', async () => {
+    const seen = await under(
+      { TICKET_SOLVE_ON_RECOVERY: 'false', TICKET_REOPEN_WINDOW_SECONDS: '600' },
+      async (a, emulator) => {
+        const glpi = glpiRows(emulator);
+        await a.fire('k');
+        const { ticketId } = await a.until('k', (s) => s.phase === 'open');
+        await a.fire('k', { status: 'resolved', summary: 'CPU back to normal' });
+        await a.until('k', (s) => s.phase === 'recovered');
+        await a.fire('k', { summary: 'CPU above 95% again' });
+        const state = await a.until('k', (s) => s.phase === 'open');
+        return {
+          action: state.lastEvents.at(-1)!.action,
+          counts: { reopens: state.counts.reopens, followups: state.counts.followups },
+          status: glpi.ticket(ticketId!).status,
+          followups: glpi.followups(ticketId!).length,
+        };
+      },
+    );
+    expect(seen).toEqual({
+      action: 'added a follow-up: fired again (the ticket stayed open)',
+      counts: { reopens: 0, followups: 2 },
+      status: 1,
+      followups: 2,
+    });
+  });
+
   it.each([
     ['unset', {}, undefined],
     ['set', { OUTBOUND_WEBHOOK_TOKEN: 'hook-secret-1' }, 'hook-secret-1'],

@@ -4,7 +4,8 @@ import type { Run } from '../run';
 import { detach } from './detached';
 
 /**
- * Recovered: a re-fire within the reopen window reopens the same ticket, with the new firing's details;
+ * Recovered: a re-fire within the reopen window reopens the same ticket (or, when recovery left it open,
+ * adds a follow-up), with the new firing's details;
  * after the window the workflow closes, and a notification that arrived after it starts the next incident.
  */
 export async function recoveredPhase(run: Run): Promise<void> {
@@ -25,7 +26,9 @@ export async function recoveredPhase(run: Run): Promise<void> {
     return;
   }
   const seq = state.seq + 1;
-  const result = await run.attempt('reopen the ticket', () =>
+  // Without solve-on-recovery the ticket was left open: the re-fire is a follow-up, nothing is reopened.
+  const reopen = policy.solveOnRecovery;
+  const result = await run.attempt(reopen ? 'reopen the ticket' : 'add the re-fire to the ticket', () =>
     run.glpi.addTicketFollowup({
       ticketId: state.ticketId!,
       incident: run.incident,
@@ -33,7 +36,7 @@ export async function recoveredPhase(run: Run): Promise<void> {
       kind: 'refire',
       event,
       requestTypeId: state.requestTypeId!,
-      reopen: true,
+      reopen,
     }),
   );
   if (!result) return;
@@ -47,9 +50,12 @@ export async function recoveredPhase(run: Run): Promise<void> {
     run.record(event, `not sent: the ticket was ${result.status.name} in GLPI`);
     return detach(run, result.status);
   }
-  if (!result.refused) state.counts.followups += 1;
-  state.counts.reopens += 1;
-  run.record(event, 'reopened the ticket');
+  state.counts.followups += 1;
+  if (reopen) state.counts.reopens += 1;
+  run.record(
+    event,
+    reopen ? 'reopened the ticket' : 'added a follow-up: fired again (the ticket stayed open)',
+  );
   run.setPhase('open');
   run.scheduleSync();
 }
