@@ -60,3 +60,42 @@ describe.each([['9.1'], ['10.0']] as const)('an alert while GLPI %s is down', (p
     }
   });
 });
+
+describe('the wait between tries of a ticket step', () => {
+  let base: Env;
+  beforeAll(async () => {
+    base = await testTemporal();
+  });
+  afterAll(() => base.close());
+
+  it('grows while GLPI stays away, and starts over from 1 s once GLPI answers again, even with an error', async () => {
+    const env = ownQueue(base);
+    const emulator = new GlpiEmulator({ profile: '10.0' });
+    const { stop } = await startTicketWorker(env, emulator, { retryMaxIntervalSeconds: 4 });
+    const port = Number(new URL(emulator.url).port);
+    try {
+      await emulator.stop();
+      const a = alerts(env, uniqueId('streak'));
+      await a.fire('k');
+      const away = await a.until('k', (s) => (s.retrying?.attempts ?? 0) >= 4, 30_000);
+      // 1, 2, 4, then the cap: the waits of an outage.
+      expect(away.retrying).toMatchObject({ unreachable: true, streak: away.retrying!.attempts });
+
+      // GLPI is back but fails the creation once (a 5xx after the client's own tries).
+      emulator.faults.script({ kind: 'error5xx', match: /^POST Ticket$/ });
+      await emulator.start(port);
+      const answered = await a.until(
+        'k',
+        (s) => s.retrying?.unreachable === false || s.phase === 'open',
+        30_000,
+      );
+      // The first wait of a new streak: 1 s, not the outage's 4 s.
+      expect(answered.retrying).toMatchObject({ unreachable: false, streak: 1 });
+      expect(answered.retrying!.attempts).toBeGreaterThan(4);
+      await a.until('k', (s) => s.phase === 'open', 30_000);
+      expect(glpiRows(emulator).tickets()).toHaveLength(1);
+    } finally {
+      await stop();
+    }
+  });
+});

@@ -1,4 +1,6 @@
 import {
+  ActivityFailure,
+  ApplicationFailure,
   CancellationScope,
   isCancellation,
   proxyActivities,
@@ -197,8 +199,15 @@ export class Run {
       if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
       const previous = this.state.retrying?.step === step ? this.state.retrying : undefined;
       const attempts = (previous?.attempts ?? 0) + 1;
+      // The wait grows while GLPI fails the same way. GLPI answering again after an outage starts it over:
+      // the ticket then gets quick tries, not the outage's longest wait between each.
+      const unreachable = applicationFailureType(err) === 'GlpiNetworkError';
+      const streak =
+        previous && (previous.unreachable ?? false) === unreachable
+          ? (previous.streak ?? attempts - 1) + 1
+          : 1;
       const capMs = Math.max(10, this.policy.retryMaxIntervalSeconds * 1000);
-      const delayMs = Math.min(capMs, 1000 * 2 ** Math.min(attempts - 1, 16));
+      const delayMs = Math.min(capMs, 1000 * 2 ** Math.min(streak - 1, 16));
       const lastError = failureMessage(err);
       this.state.retrying = {
         step,
@@ -206,6 +215,8 @@ export class Run {
         lastError,
         since: previous?.since ?? this.now(),
         nextAttemptAt: new Date(Date.now() + delayMs).toISOString(),
+        unreachable,
+        streak,
       };
       // The namespace allows few Int attributes: the attempt count travels in the text.
       upsertSearchAttributes([
@@ -218,4 +229,10 @@ export class Run {
       return undefined;
     }
   }
+}
+
+/** The type of the application failure behind an activity's failure (its error class, e.g. `GlpiNetworkError`). */
+function applicationFailureType(err: TemporalFailure): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
 }

@@ -60,7 +60,17 @@ export interface TicketState {
    * Set while a GLPI step keeps failing (GLPI down or refusing): which step, how many tries so far, the last
    * error, and when the next try is. In phase `pending`, this is why there is no ticket yet.
    */
-  retrying?: { step: string; attempts: number; lastError: string; since: string; nextAttemptAt: string };
+  retrying?: {
+    step: string;
+    attempts: number;
+    lastError: string;
+    since: string;
+    nextAttemptAt: string;
+    /** GLPI did not answer at all (connection refused, DNS, TLS): it is away, rather than failing. */
+    unreachable?: boolean;
+    /** Failures in a row of that same kind: what the wait before the next try grows with. */
+    streak?: number;
+  };
   counts: { events: number; coalesced: number; followups: number; reopens: number; ignored: number };
   lastEvents: TicketEventRecord[];
   /** What needs a human: an ambiguous host, a refused write, a detached ticket, an ignored alert. */
