@@ -25,7 +25,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../src/temporal/search-attributes';
 import { syncReport } from '../src/cli/sync-result';
 import type { Row } from '../src/emulator/itemtypes';
-import type { FaultOptions } from '../src/emulator/faults';
+import { seededRandom, type FaultOptions } from '../src/emulator/faults';
 import type { TicketState } from '../src/workflows/ticket-lifecycle/state';
 import type { syncInventory, SyncInventoryReport } from '../src/workflows/sync-inventory';
 import {
@@ -98,20 +98,9 @@ const TASK_QUEUE = 'faults';
 const SPACING_A_MS = 1_000;
 const SPACING_B_MS = 1_500;
 
-/** mulberry32, as the emulator's: the suite's own draws from the seed. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Everything the seed decides. */
 function draw(seed: number) {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const faults: FaultOptions = {
     errorRate: 0.1,
     timeoutRate: 0.05,

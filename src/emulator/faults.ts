@@ -39,7 +39,7 @@ export interface ScriptedFault {
 export class FaultInjector {
   options: Required<FaultOptions>;
   private scripted: (ScriptedFault & { left: number })[] = [];
-  private state: number;
+  private random: () => number;
   readonly injected: Record<FaultKind | 'sessionExpiry', number> = {
     error5xx: 0,
     timeout: 0,
@@ -50,7 +50,7 @@ export class FaultInjector {
 
   constructor(options: FaultOptions = {}) {
     this.options = FaultInjector.complete(options);
-    this.state = this.options.seed;
+    this.random = seededRandom(this.options.seed);
   }
 
   static complete(options: FaultOptions): Required<FaultOptions> {
@@ -71,7 +71,7 @@ export class FaultInjector {
   /** Replaces the random fault settings (counters are kept). */
   configure(options: FaultOptions): void {
     this.options = FaultInjector.complete(options);
-    this.state = this.options.seed;
+    this.random = seededRandom(this.options.seed);
   }
 
   /** Makes the next matching request(s) fail in a given way, whatever the random settings. */
@@ -103,13 +103,15 @@ export class FaultInjector {
     this.injected[kind] += 1;
     return kind;
   }
+}
 
-  /** mulberry32: small, fast, seeded. */
-  private random(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
+/** mulberry32: small, fast and seeded; the same numbers for the same seed, on every machine. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+  };
 }

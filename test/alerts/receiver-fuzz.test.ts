@@ -5,6 +5,7 @@ import { alertEventSchema, issuesOf, type AlertEvent } from '../../src/alerts/al
 import { alertmanagerSchema, fromAlertmanager } from '../../src/alerts/formats/alertmanager';
 import { fromZabbix, zabbixSchema } from '../../src/alerts/formats/zabbix';
 import { deliverAlerts } from '../../src/delivery/deliver-alerts';
+import { seededRandom } from '../../src/emulator/faults';
 import { createReceiver } from '../../src/receiver/receiver';
 import { createLogger } from '../../src/observability/logger';
 import { testTemporal } from '../support/temporal';
@@ -12,17 +13,6 @@ import { testTemporal } from '../support/temporal';
 /** FUZZ_CASES overrides the number of payloads (npm run test:faults runs 5,000). */
 const CASES = Number(process.env.FUZZ_CASES ?? 1000);
 const TOKEN = 'fuzz-token';
-
-/** A small seeded generator, so that a failing case can be replayed. */
-function rng(seed: number) {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS: Record<string, () => unknown> = {
   '/alerts': () => ({
@@ -176,7 +166,7 @@ describe('alert receiver under hostile input', () => {
   });
 
   it(`answers ${CASES} random and mutated payloads by the contract: 202 only for valid ones, 400 naming each bad field, 401 without credentials, nothing delivered otherwise`, async () => {
-    const random = rng(42);
+    const random = seededRandom(42);
     const routes = Object.keys(SEEDS);
     const tally: Record<string, number> = {};
     for (let i = 0; i < CASES; i++) {
