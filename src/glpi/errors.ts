@@ -34,6 +34,17 @@ export class GlpiNetworkError extends GlpiError {
   readonly retryable = true;
 }
 
+/**
+ * The network failures that say GLPI is not there at all (nothing listens, no such host, no route), as
+ * opposed to a connection made and then lost (`socket hang up`, `ECONNRESET`): GLPI away, not GLPI flaky.
+ */
+export function glpiAway(failureType: string | undefined, message: string): boolean {
+  return (
+    failureType === 'GlpiNetworkError' &&
+    /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/.test(message)
+  );
+}
+
 /** GLPI did not answer within the configured timeout. Retry (the write may have happened: look first). */
 export class GlpiTimeoutError extends GlpiError {
   override readonly name = 'GlpiTimeoutError';

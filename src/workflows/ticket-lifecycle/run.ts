@@ -14,6 +14,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities } from '../../activities';
 import type { AlertEvent, AlertKey } from '../../alerts/alert-event';
 import type { TicketPolicy } from '../../alerts/ticket-policy';
+import { glpiAway } from '../../glpi/errors';
 import { SEARCH_ATTRIBUTES } from '../../temporal/search-attributes';
 import { failureMessage } from '../failure-message';
 import { ACTIVITY_HEARTBEAT_TIMEOUT } from '../retry';
@@ -201,7 +202,7 @@ export class Run {
       const attempts = (previous?.attempts ?? 0) + 1;
       // The wait grows while GLPI fails the same way. GLPI answering again after an outage starts it over:
       // the ticket then gets quick tries, not the outage's longest wait between each.
-      const unreachable = applicationFailureType(err) === 'GlpiNetworkError';
+      const unreachable = glpiAway(applicationFailureType(err), err.cause?.message ?? err.message);
       const streak =
         previous && (previous.unreachable ?? false) === unreachable
           ? (previous.streak ?? attempts - 1) + 1

@@ -66,7 +66,7 @@ export interface TicketState {
     lastError: string;
     since: string;
     nextAttemptAt: string;
-    /** GLPI did not answer at all (connection refused, DNS, TLS): it is away, rather than failing. */
+    /** GLPI is not there at all (connection refused, no such host, no route): away, rather than failing. */
     unreachable?: boolean;
     /** Failures in a row of that same kind: what the wait before the next try grows with. */
     streak?: number;
