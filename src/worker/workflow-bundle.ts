@@ -76,7 +76,8 @@ export function workflowSource(
   return workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') };
 }
 
-const quietLogger = {
+/** The bundler's logger: warnings and errors only. */
+export const quietLogger = {
   log: () => undefined,
   trace: () => undefined,
   debug: () => undefined,

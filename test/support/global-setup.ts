@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { staleReason, WORKFLOW_BUNDLE_PATH } from '../../src/worker/workflow-bundle';
+import { quietLogger, staleReason, WORKFLOW_BUNDLE_PATH } from '../../src/worker/workflow-bundle';
 import { freePort } from './ports';
 
 declare global {
@@ -40,12 +40,3 @@ async function workflowBundle(): Promise<string> {
   writeFileSync(bundlePath, bundle.code);
   return bundlePath;
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => process.stderr.write(`bundler: ${message}\n`),
-  error: (message: string) => process.stderr.write(`bundler: ${message}\n`),
-};
