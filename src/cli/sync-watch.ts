@@ -105,6 +105,14 @@ function childLabel(workflowId: string): string {
   return id ? `host ${id}` : workflowId;
 }
 
+/** Why Temporal retries the run's own step, if it does ("GLPI unreachable: connect ECONNREFUSED …"). */
+function retryCause(description: WorkflowExecutionDescription): string | undefined {
+  const retried = (description.raw.pendingActivities ?? []).find(
+    (a) => a.lastFailure && (a.attempt ?? 1) >= 2,
+  );
+  return retried?.lastFailure ? describeProtoFailure(retried.lastFailure) : undefined;
+}
+
 /**
  * What a running sync is waiting on: every activity Temporal is retrying after a failure, with that
  * failure's real cause and the attempt under way ("GLPI unreachable: connect ECONNREFUSED 127.0.0.1:1 —
@@ -182,6 +190,8 @@ export async function watchSync(
   const started = Date.now();
   let pollersChecked = false;
   let progressed = false;
+  /** The run's own step Temporal was last seen retrying, and why: the cause a bare timeout leaves out. */
+  let lastRetryCause: string | undefined;
   while (!finished) {
     try {
       // A query waits for a worker to answer it: bounded, so that a sync no worker runs is still told.
@@ -194,6 +204,7 @@ export async function watchSync(
     try {
       const description = await handle.describe();
       const lines = await pendingRetries(client, description);
+      lastRetryCause = retryCause(description) ?? lastRetryCause;
       for (const line of lines) {
         if (shown.has(line)) continue;
         shown.add(line);
@@ -217,7 +228,7 @@ export async function watchSync(
     report = await result;
   } catch (err) {
     bar.done();
-    throw syncFailure(workflowId, err, options.link);
+    throw syncFailure(workflowId, err, options.link, lastRetryCause);
   }
   bar.update(progressText(report.progress));
   bar.done();
@@ -240,6 +251,7 @@ export function syncFailure(
   workflowId: string,
   err: unknown,
   link?: (workflowId: string) => string | undefined,
+  lastRetryCause?: string,
 ): unknown {
   if (!(err instanceof WorkflowFailedError)) return err;
   const url = link?.(workflowId);
@@ -249,7 +261,10 @@ export function syncFailure(
   if (err.cause instanceof TimeoutFailure && !err.cause.cause)
     return new CliError(`sync ${workflowId} timed out (its workflow run timeout)`);
   const chain: FailureLink[] = errorChain(err.cause);
-  const cause = causeText(rootCause(chain));
+  const root = rootCause(chain);
+  // The retry budget can run out while a try is under way: Temporal then reports the timeout alone, and the
+  // cause is the one the watch saw on the tries before.
+  const cause = root?.type === 'TimeoutFailure' && lastRetryCause ? lastRetryCause : causeText(root);
   const gaveUp = budgetExhausted(chain)
     ? ' (retried for SYNC_RETRY_BUDGET_SECONDS, a worker setting, then gave up)'
     : '';

@@ -92,7 +92,7 @@ function sourceText(): string {
 }
 
 /** Variables of the environment that are the system's, not glpi-bridge settings. */
-const SYSTEM_VARIABLES = new Set(['XDG_CACHE_HOME']);
+const SYSTEM_VARIABLES = new Set(['XDG_CACHE_HOME', 'NODE_EXTRA_CA_CERTS']);
 
 const documents = ['README.md'];
 
