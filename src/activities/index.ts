@@ -2,7 +2,7 @@ import type { MetricMeter } from '@temporalio/common';
 import type { WorkerSettings } from '../config/worker-settings';
 import { GlpiClient, type GlpiClientOptions } from '../glpi/glpi-client';
 import { DropdownResolver } from '../glpi/lookups';
-import { withFailureBoundary } from './failure-boundary';
+import { withActivityBoundary } from './activity-boundary';
 import { GlpiSessions } from './glpi-sessions';
 import { createInventoryActivities, InventorySnapshots, SourceSnapshots } from './inventory';
 import { createSessionActivities } from './session-activities';
@@ -37,7 +37,7 @@ export function createActivities(deps: ActivityDeps) {
   };
   const sessions = new GlpiSessions(() => new GlpiClient(glpi));
   const dropdowns = new DropdownResolver();
-  const activities = withFailureBoundary({
+  const activities = withActivityBoundary({
     /** The worker's settings; run as a local activity, so that its answer is recorded for replay. */
     loadSettings: async (): Promise<WorkerSettings> => deps.settings,
     ...createSessionActivities({ sessions }),

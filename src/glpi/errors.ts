@@ -1,6 +1,6 @@
 /**
  * Typed GLPI errors. Each class decides for itself whether another try can succeed (`retryable`); no list of
- * error names is kept anywhere. At the activity boundary (src/activities/failure-boundary.ts) a thrown error
+ * error names is kept anywhere. At the activity boundary (src/activities/activity-boundary.ts) a thrown error
  * becomes an ApplicationFailure whose type is the class's stable `name` (shown in the Web UI and the logs)
  * and whose `nonRetryable` is `!retryable`, so Temporal stops retrying exactly the errors that say so.
  */

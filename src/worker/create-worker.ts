@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import { withFailureBoundary } from '../activities/failure-boundary';
+import { withActivityBoundary } from '../activities/activity-boundary';
 import { workflowSource } from './workflow-bundle';
 
 export interface CreateWorkerOptions extends ActivityDeps {
@@ -32,8 +32,8 @@ export async function createWorker(
   setFlagsFromString(`--stack-trace-limit=${WORKFLOW_STACK_DEPTH}`);
   const real = createActivities({ metrics: Runtime.instance().metricMeter, ...options });
   // Replacements get the same failure boundary as the real activities.
-  const replaced = withFailureBoundary(
-    (options.activities ?? {}) as Parameters<typeof withFailureBoundary>[0],
+  const replaced = withActivityBoundary(
+    (options.activities ?? {}) as Parameters<typeof withActivityBoundary>[0],
   ) as object;
   const worker = await Worker.create({
     connection: options.connection,

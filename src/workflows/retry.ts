@@ -12,7 +12,7 @@ export function inventoryActivityOptions(retry: InventoryRetrySettings): Activit
   const maxMs = Math.max(10, Math.round(retry.maxIntervalSeconds * 1000));
   return {
     startToCloseTimeout: '5 minutes',
-    // Activities heartbeat every few seconds (src/activities/failure-boundary.ts): a killed worker's
+    // Activities heartbeat every few seconds (src/activities/activity-boundary.ts): a killed worker's
     // attempt is retried after this, not after the start-to-close timeout.
     heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
     scheduleToCloseTimeout: Math.max(1000, Math.round(retry.budgetSeconds * 1000)),

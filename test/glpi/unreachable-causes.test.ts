@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
-import { toActivityFailure } from '../../src/activities/failure-boundary';
+import { toActivityFailure } from '../../src/activities/activity-boundary';
 import { loadConfig } from '../../src/config/config';
 import { glpiClientOptions } from '../../src/config/glpi-options';
 import { GlpiEmulator } from '../../src/emulator/glpi-emulator';

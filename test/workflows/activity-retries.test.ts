@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { createActivities } from '../../src/activities';
-import { toActivityFailure } from '../../src/activities/failure-boundary';
+import { toActivityFailure } from '../../src/activities/activity-boundary';
 import { GlpiEmulator } from '../../src/emulator/glpi-emulator';
 import { GlpiRightError, GlpiServerError } from '../../src/glpi/errors';
 import { syncInventoryItem } from '../../src/workflows';

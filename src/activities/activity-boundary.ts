@@ -36,7 +36,7 @@ type AsyncFunctions = Record<string, (...args: never[]) => Promise<unknown>>;
  * Wraps every activity so that the errors it throws reach Temporal as typed, decided failures, and so that
  * a regular activity heartbeats while it runs.
  */
-export function withFailureBoundary<T extends AsyncFunctions>(activities: T): T {
+export function withActivityBoundary<T extends AsyncFunctions>(activities: T): T {
   return Object.fromEntries(
     Object.entries(activities).map(([name, fn]) => [
       name,
