@@ -53,6 +53,7 @@ export async function testWorker(
   glpi: GlpiClientOptions,
   activities?: object,
   settings: WorkerSettings = testSettings(),
+  outboundToken?: string,
 ): Promise<{ worker: Worker; close: () => Promise<void> }> {
   return createWorker({
     connection: env.connection,
@@ -60,6 +61,7 @@ export async function testWorker(
     taskQueue: env.taskQueue,
     glpi,
     settings,
+    outboundToken,
     activities,
     workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
   });
@@ -74,6 +76,7 @@ export async function startWorkerOn(
   env: { connection: NativeConnection; taskQueue: string },
   emulator: GlpiEmulator,
   settings: WorkerSettings = testSettings(),
+  outboundToken?: string,
 ): Promise<{ stop: () => Promise<void> }> {
   await emulator.start();
   const { worker, close } = await testWorker(
@@ -81,6 +84,7 @@ export async function startWorkerOn(
     { url: emulator.url, appToken: emulator.appToken, userToken: emulator.userToken },
     undefined,
     settings,
+    outboundToken,
   );
   const running = worker.run();
   return {

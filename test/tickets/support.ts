@@ -7,7 +7,6 @@ import { loadConfig } from '../../src/config/config';
 import { deliverAlerts } from '../../src/delivery/deliver-alerts';
 import type { GlpiEmulator } from '../../src/emulator/glpi-emulator';
 import type { Row } from '../../src/emulator/itemtypes';
-import { createWorker } from '../../src/worker/create-worker';
 import { ticketStateQuery, type TicketState } from '../../src/workflows/ticket-lifecycle';
 import { startWorkerOn, testSettings, type testTemporal } from '../support/temporal';
 
@@ -81,25 +80,12 @@ export async function startWorkerFromEnv(
   variables: Record<string, string> = {},
 ): Promise<{ stop: () => Promise<void> }> {
   const config = loadConfig({ ...TEST_TICKET_VARIABLES, ...variables });
-  await emulator.start();
-  const { worker, close } = await createWorker({
-    connection: env.connection,
-    namespace: 'default',
-    taskQueue: env.taskQueue,
-    glpi: { url: emulator.url, appToken: emulator.appToken, userToken: emulator.userToken },
-    settings: testSettings({ glpiEntity: config.settings.glpiEntity, tickets: config.settings.tickets }),
-    outboundToken: config.outboundToken,
-    workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
-  });
-  const running = worker.run();
-  return {
-    stop: async () => {
-      worker.shutdown();
-      await running;
-      await close();
-      await emulator.stop();
-    },
-  };
+  return startWorkerOn(
+    env,
+    emulator,
+    testSettings({ glpiEntity: config.settings.glpiEntity, tickets: config.settings.tickets }),
+    config.outboundToken,
+  );
 }
 
 export function alerts(env: Env, source: string) {
